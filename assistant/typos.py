@@ -1,0 +1,65 @@
+"""Typo-tolerant normalisation of domain words before intent classification.
+
+DIET's character n-grams absorb small typos, but a word like "cotisassions" or "urssaff"
+still drifts away from its training neighbours. Mapping the few domain words back to their
+canonical spelling (accents included, which helps the spaCy vectors) is cheap and safe as
+long as only domain words are candidates: ordinary French words are left alone.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from assistant.knowledge import load_yaml, require_provenance
+from assistant.text import fold
+
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+MIN_LENGTH = 5      # shorter words are too ambiguous to correct ("rsi", "cpam" must be exact)
+MIN_SCORE = 85.0    # rapidfuzz ratio (0-100); 85 accepts one or two slips in an 8-letter word
+
+
+@dataclass(frozen=True)
+class Correction:
+    original: str
+    corrected: str
+    score: float
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> tuple[dict[str, str], list[str]]:
+    data = load_yaml("lexicon.yml")
+    require_provenance(data, "lexicon.yml")
+    canonical = {fold(word): word for word in data["words"]}
+    return canonical, list(canonical)
+
+
+def correct_word(word: str) -> Correction | None:
+    canonical, folded_words = _lexicon()
+    key = fold(word)
+    if key in canonical:
+        target = canonical[key]
+        return Correction(word, target, 100.0) if target != word.lower() else None
+    if len(key) < MIN_LENGTH:
+        return None
+    found = process.extractOne(key, folded_words, scorer=fuzz.ratio, score_cutoff=MIN_SCORE)
+    if found is None:
+        return None
+    target, score, _ = found
+    return Correction(word, canonical[target], score)
+
+
+def normalise(text: str) -> tuple[str, list[Correction]]:
+    """``text`` with misspelled domain words replaced, and the corrections made."""
+    corrections: list[Correction] = []
+
+    def replace(match: re.Match) -> str:
+        found = correct_word(match.group(0))
+        if found is None:
+            return match.group(0)
+        corrections.append(found)
+        return found.corrected
+
+    return _WORD.sub(replace, text), corrections

@@ -1,0 +1,55 @@
+"""Pipeline step that fixes misspelled domain words before tokenisation (see assistant.typos).
+
+Set ``ASSISTANT_TYPO_NORMALIZER=off`` in the server's environment to bypass it at
+prediction time: ``make eval`` uses that to measure what it gains on the typo test set.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from assistant.typos import normalise
+
+CORRECTIONS_KEY = "typo_corrections"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class TypoNormalizer(GraphComponent):
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "TypoNormalizer":
+        return cls()
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["rapidfuzz"]
+
+    def _normalise(self, message: Message, output: bool) -> None:
+        text = message.get(TEXT)
+        if not text:
+            return
+        fixed, corrections = normalise(text)
+        if corrections:
+            message.set(TEXT, fixed)
+            if output:
+                message.set(CORRECTIONS_KEY, [[c.original, c.corrected] for c in corrections], add_to_output=True)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if os.environ.get("ASSISTANT_TYPO_NORMALIZER", "on").lower() in {"off", "0", "false"}:
+            return messages
+        for message in messages:
+            self._normalise(message, output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for message in training_data.training_examples:
+            self._normalise(message, output=False)
+        return training_data

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Train only when what the model is built from changed: training data, domain, config,
+# knowledge (the typo lexicon is read at training time) and the custom NLU components.
+# The fingerprint of those files is kept beside the model.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+inputs=(config.yml domain.yml data knowledge components)
+fingerprint=$(find "${inputs[@]}" -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.py' -o -name '*.json' \) -print0 \
+  | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+model=models/assistant.tar.gz
+if [ -f "$model" ] && [ "$(cat models/.fingerprint 2>/dev/null)" = "$fingerprint" ]; then
+  echo "Modèle à jour ($model), pas d'entraînement."
+  exit 0
+fi
+echo "Entraînement du modèle…"
+start=$(date +%s)
+.venv/bin/rasa train --fixed-model-name assistant --out models --quiet
+echo "$fingerprint" > models/.fingerprint
+echo "Modèle entraîné en $(( $(date +%s) - start )) s : $model"
