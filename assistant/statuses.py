@@ -12,7 +12,7 @@ from typing import Optional
 from rapidfuzz import fuzz
 
 from assistant.knowledge import load_yaml, require_provenance
-from assistant.text import fold, ngrams, words
+from assistant.text import fold, words
 
 
 class Status(str, enum.Enum):
@@ -47,25 +47,25 @@ def _lexicon() -> dict:
     return data
 
 
-def _fuzzy_in(term: str, text_words: list[str]) -> bool:
-    """True when ``term`` (folded, possibly several words) appears in the text, typos allowed.
+def _word_close(typed: str, term: str) -> bool:
+    """Short words must match exactly ("de" is not "en"); long ones may carry a slip."""
+    if typed == term:
+        return True
+    return len(term) >= 6 and fuzz.ratio(typed, term) >= 88
 
-    Short terms ("ae", "bar", "micro") must match exactly: a fuzzy two-letter match is noise.
-    """
+
+def _fuzzy_in(term: str, text_words: list[str]) -> bool:
+    """True when ``term`` (folded, possibly several words) appears in the text, typos allowed
+    word by word."""
     term_words = term.replace("-", " ").replace("'", " ").split()
     size = len(term_words)
-    joined = " ".join(term_words)
-    for _, _, gram in ngrams(text_words, size):
-        if gram.count(" ") != size - 1:
-            continue
-        if gram == joined:
-            return True
-        if len(joined) >= 6 and fuzz.ratio(gram, joined) >= 88:
+    for start in range(0, len(text_words) - size + 1):
+        if all(_word_close(text_words[start + i], term_words[i]) for i in range(size)):
             return True
     # "autoentrepreneur" typed as one word vs "auto entrepreneur": compare without spaces
     if size > 1:
-        squashed = joined.replace(" ", "")
-        return any(w == squashed or (len(squashed) >= 8 and fuzz.ratio(w, squashed) >= 90) for w in text_words)
+        squashed = "".join(term_words)
+        return any(_word_close(w, squashed) for w in text_words)
     return False
 
 

@@ -20,14 +20,14 @@ from assistant import faq  # noqa: E402
 
 DOMAIN = ROOT / "domain.yml"
 RULES = ROOT / "data" / "rules_faq.yml"
-BEGIN, END = "  # BEGIN FAQ INTENTS", "  # END FAQ INTENTS"
+BEGIN, END = "# BEGIN FAQ INTENTS", "# END FAQ INTENTS"
 
 
 def domain_text(current: str, intents: list[str]) -> str:
     pattern = re.compile(rf"({re.escape(BEGIN)}[^\n]*\n)(.*?)({re.escape(END)})", re.S)
     if not pattern.search(current):
         raise SystemExit("domain.yml has no FAQ intent markers")
-    body = "".join(f"  - {intent}\n" for intent in intents)
+    body = "".join(f"- {intent}\n" for intent in intents)
     return pattern.sub(lambda m: m.group(1) + body + m.group(3), current)
 
 

@@ -26,6 +26,6 @@ def test_liberal_profession_gives_its_caisse(text, caisse):
     assert parse_status(text).caisse == caisse
 
 
-@pytest.mark.parametrize("text", ["bonjour", "ma retraite", "ça marche", "30 000 €", "quelle est ma caisse"])
+@pytest.mark.parametrize("text", ["bonjour", "ma retraite", "quelle caisse de retraite", "ça marche", "30 000 €", "quelle est ma caisse"])
 def test_no_status_in_ordinary_sentences(text):
     assert parse_status(text) is None

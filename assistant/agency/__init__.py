@@ -1,0 +1,1 @@
+"""Agency finder: which organismes a self-employed worker depends on, from where they live."""

@@ -1,0 +1,161 @@
+"""The agency form's actions with rasa_sdk's own Tracker and dispatcher, and the domain fragment."""
+import asyncio
+from pathlib import Path
+
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.agency import (CANDIDATES, CASE, DEPARTEMENT, EXTRACTED_SLOTS, STATUT, THEME, ActionAgencyAnswer,
+                            ActionAskAgencyDepartement, ValidateAgencyForm)
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAIN = yaml.safe_load((ROOT / "domain_snippets" / "agency.yml").read_text(encoding="utf-8"))
+
+
+def make_tracker(text, slots=None, intent="ask_agency", requested=None):
+    values = {name: None for name in DOMAIN["slots"]}
+    values.update(slots or {})
+    values["requested_slot"] = requested
+    return Tracker(
+        sender_id="test",
+        slots=values,
+        latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
+        events=[{"event": "action", "name": "agency_form"}],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "agency_form"} if requested else {},
+        latest_action_name="action_listen",
+    )
+
+
+def validate(text, slots=None, intent="ask_agency", requested=None):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ValidateAgencyForm().run(dispatcher, make_tracker(text, slots, intent, requested), DOMAIN))
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}, dispatcher.messages
+
+
+def test_domain_fragment_declares_what_the_actions_use():
+    assert set(EXTRACTED_SLOTS) | {CANDIDATES} <= set(DOMAIN["slots"])
+    assert DOMAIN["slots"][STATUT] == {"type": "text", "influence_conversation": False, "mappings": [{"type": "custom"}]}
+    assert all(s["mappings"] == [{"type": "custom"}] for s in DOMAIN["slots"].values())
+    assert DOMAIN["forms"]["agency_form"]["required_slots"] == [DEPARTEMENT]
+    assert {"validate_agency_form", "action_ask_agency_form_departement", "action_agency_answer"} <= set(DOMAIN["actions"])
+    assert {"utter_ask_departement", "utter_ask_agency_form_statut"} <= set(DOMAIN["responses"])
+    assert "ask_agency" in DOMAIN["intents"]
+
+
+def test_one_sentence_fills_everything():
+    slots, _ = validate("je suis boulanger à Metz, quelle est mon agence ?")
+    assert slots[DEPARTEMENT] == "57" and slots[STATUT] == "artisan"
+    assert slots["requested_slot"] is None
+
+
+def test_one_sentence_with_a_liberal_profession_and_a_theme():
+    slots, _ = validate("infirmière libérale à Lyon, qui gère ma retraite ?")
+    assert slots[DEPARTEMENT] == "69" and slots[STATUT] == "profession_liberale"
+    assert slots["caisse"] == "CARPIMKO" and slots[THEME] == "retraite"
+    assert slots["requested_slot"] is None
+
+
+def test_step_by_step():
+    slots, _ = validate("de quelle agence je dépends ?")
+    assert slots["requested_slot"] == DEPARTEMENT
+    slots, _ = validate("dans le 93", intent="inform", requested=DEPARTEMENT)
+    assert slots[DEPARTEMENT] == "93" and slots["requested_slot"] == STATUT
+    slots, _ = validate("commerçant", {DEPARTEMENT: "93"}, intent="inform", requested=STATUT)
+    assert slots[STATUT] == "commercant" and slots["requested_slot"] is None
+
+
+def test_status_is_not_asked_for_the_cpam():
+    slots, _ = validate("quelle est ma CPAM ?")
+    assert slots[THEME] == "sante" and slots["requested_slot"] == DEPARTEMENT
+    slots, _ = validate("Metz", {THEME: "sante"}, intent="inform", requested=DEPARTEMENT)
+    assert slots[DEPARTEMENT] == "57" and slots["requested_slot"] is None
+
+
+def test_a_correction_overwrites_the_place():
+    slots, _ = validate("non, à Nancy", {DEPARTEMENT: "69"}, intent="deny", requested=STATUT)
+    assert slots[DEPARTEMENT] == "54" and slots["requested_slot"] == STATUT
+
+
+def test_ambiguous_city_keeps_the_slot_empty_and_offers_buttons():
+    slots, _ = validate("je suis artisan à Saint-Denis, quelle est mon agence ?")
+    assert slots[DEPARTEMENT] is None and slots["requested_slot"] == DEPARTEMENT
+    assert slots[CANDIDATES][:2] == ["Saint-Denis (974)", "Saint-Denis (93)"]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("", {CANDIDATES: slots[CANDIDATES]}, requested=DEPARTEMENT)
+    ActionAskAgencyDepartement().run(dispatcher, tracker, DOMAIN)
+    [message] = dispatcher.messages
+    assert "Lequel" in message["text"]
+    assert [b["title"] for b in message["buttons"]][:2] == ["Saint-Denis (974)", "Saint-Denis (93)"]
+    assert all(b["title"] == b["payload"] and not b["payload"].startswith("/") for b in message["buttons"])
+    slots, _ = validate("Saint-Denis (974)", {STATUT: "artisan", CANDIDATES: slots[CANDIDATES]}, intent="inform",
+                        requested=DEPARTEMENT)
+    assert slots[DEPARTEMENT] == "974" and slots[CANDIDATES] is None and slots["requested_slot"] is None
+
+
+def test_plain_question_when_no_candidates():
+    dispatcher = CollectingDispatcher()
+    ActionAskAgencyDepartement().run(dispatcher, make_tracker("", requested=DEPARTEMENT), DOMAIN)
+    assert dispatcher.messages[0]["response"] == "utter_ask_departement"
+
+
+def test_faq_question_mid_form_is_left_to_the_faq_rule():
+    """Nothing extracted for the requested slot and another intent: no slot event, so Rasa
+    rejects the form and the lead's FAQ rule answers."""
+    slots, _ = validate("comment obtenir mon attestation de vigilance ?", intent="faq_attestation_vigilance",
+                        requested=DEPARTEMENT)
+    assert set(slots) <= {"requested_slot"}
+
+
+def test_theme_given_mid_form_under_inform_is_kept():
+    slots, _ = validate("c'est pour ma retraite", intent="inform", requested=DEPARTEMENT)
+    assert slots[THEME] == "retraite"
+
+
+def test_volunteers_abroad_need_no_question():
+    slots, _ = validate("j'ai une assurance volontaire et je vis à l'étranger, de quelle agence je dépends ?")
+    assert slots[CASE] == "volontaire_etranger" and slots["requested_slot"] is None
+
+
+def test_answer_then_reset():
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("", {DEPARTEMENT: "83", STATUT: "artisan", THEME: None})
+    events = ActionAgencyAnswer().run(dispatcher, tracker, DOMAIN)
+    text = dispatcher.messages[0]["text"]
+    assert "Var (83)" in text and "Urssaf Provence-Alpes-Côte d'Azur" in text and "Carsat Sud-Est" in text
+    assert "CPAM du Var" in text and "Ancienne agence SSI (ex-RSI) : Côte d'Azur" in text
+    reset = {e["name"]: e["value"] for e in events}
+    assert reset[DEPARTEMENT] is None and reset[THEME] is None
+    assert STATUT not in reset  # shared with the IJ form
+
+
+def test_answer_for_one_theme_and_a_liberal_section():
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("", {DEPARTEMENT: "69", STATUT: "profession_liberale", "caisse": "CARPIMKO", THEME: "retraite"})
+    ActionAgencyAnswer().run(dispatcher, tracker, DOMAIN)
+    text = dispatcher.messages[0]["text"]
+    assert "CARPIMKO" in text and "Urssaf" not in text
+
+
+def test_answer_without_a_place_asks_again():
+    dispatcher = CollectingDispatcher()
+    events = ActionAgencyAnswer().run(dispatcher, make_tracker(""), DOMAIN)
+    assert dispatcher.messages[0]["response"] == "utter_ask_departement"
+    assert events
+
+
+def test_a_weak_hint_picks_among_the_offered_places():
+    pending = ["Saint-Denis (974)", "Saint-Denis (93)"]
+    slots, _ = validate("celui de la réunion", {STATUT: "artisan", CANDIDATES: pending}, intent="inform",
+                        requested=DEPARTEMENT)
+    assert slots[DEPARTEMENT] == "974" and slots[CANDIDATES] is None
+
+
+def test_a_pension_question_does_not_make_the_user_retired():
+    slots, _ = validate("à quelle caisse de retraite je suis affilié ?")
+    assert STATUT not in slots or slots[STATUT] is None
+    assert slots[THEME] == "retraite"
+    slots, _ = validate("je suis retraité, quelle est ma CPAM ?")
+    assert slots[STATUT] == "retraite" and slots[THEME] == "sante"
