@@ -10,7 +10,7 @@ from actions.agency import (CANDIDATES, CASE, DEPARTEMENT, EXTRACTED_SLOTS, STAT
                             ActionAskAgencyDepartement, ValidateAgencyForm)
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = yaml.safe_load((ROOT / "domain_snippets" / "agency.yml").read_text(encoding="utf-8"))
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
 def make_tracker(text, slots=None, intent="ask_agency", requested=None):
@@ -38,7 +38,7 @@ def validate(text, slots=None, intent="ask_agency", requested=None):
 def test_domain_fragment_declares_what_the_actions_use():
     assert set(EXTRACTED_SLOTS) | {CANDIDATES} <= set(DOMAIN["slots"])
     assert DOMAIN["slots"][STATUT] == {"type": "text", "influence_conversation": False, "mappings": [{"type": "custom"}]}
-    assert all(s["mappings"] == [{"type": "custom"}] for s in DOMAIN["slots"].values())
+    assert all(DOMAIN["slots"][name]["mappings"] == [{"type": "custom"}] for name in EXTRACTED_SLOTS)
     assert DOMAIN["forms"]["agency_form"]["required_slots"] == [DEPARTEMENT]
     assert {"validate_agency_form", "action_ask_agency_form_departement", "action_agency_answer"} <= set(DOMAIN["actions"])
     assert {"utter_ask_departement", "utter_ask_agency_form_statut"} <= set(DOMAIN["responses"])

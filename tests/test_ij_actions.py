@@ -1,5 +1,5 @@
 """The IJ Rasa actions with real rasa_sdk objects (Tracker, CollectingDispatcher) and the
-domain fragment of domain_snippets/ij.yml, without a Rasa server."""
+domain of domain.yml, without a Rasa server."""
 from __future__ import annotations
 
 import asyncio
@@ -15,7 +15,7 @@ from assistant.ij.parsing import parse_activity, parse_caisse
 from assistant.statuses import parse_status
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = yaml.safe_load((ROOT / "domain_snippets" / "ij.yml").read_text(encoding="utf-8"))
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
 def make_tracker(text: str, slots: Optional[dict] = None, requested: Optional[str] = None,
@@ -204,7 +204,7 @@ def test_answer_with_missing_information_says_so():
 
 def test_domain_fragment_declares_every_slot_the_actions_use():
     assert set(IJ_SLOTS) | {"statut"} <= set(DOMAIN["slots"])
-    assert all(slot["mappings"] == [{"type": "custom"}] for slot in DOMAIN["slots"].values())
+    assert all(DOMAIN["slots"][name]["mappings"] == [{"type": "custom"}] for name in IJ_SLOTS)
     assert DOMAIN["forms"]["ij_form"]["required_slots"] == ["statut", "ij_revenu"]
     assert {"validate_ij_form", "action_ij_compute"} <= set(DOMAIN["actions"])
     for slot in ("statut", "ij_activite", "ij_caisse", "ij_revenu"):
