@@ -11,21 +11,27 @@ import functools
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from assistant.knowledge import load_yaml, require_provenance
 from assistant.text import fold
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 MIN_LENGTH = 5      # shorter words are too ambiguous to correct ("rsi", "cpam" must be exact)
-MIN_SCORE = 85.0    # rapidfuzz ratio (0-100); 85 accepts one or two slips in an 8-letter word
+
+
+def max_edits(length: int) -> int:
+    """One slip in a word of 5-7 letters, two from 8 letters: a ratio threshold would also
+    turn "entrepreneur" into "autoentrepreneur" or "carrée" into "carrière"."""
+    return 1 if length < 8 else 2
 
 
 @dataclass(frozen=True)
 class Correction:
     original: str
     corrected: str
-    score: float
+    edits: float   # 0 when only accents or case were restored
 
 
 @functools.lru_cache(maxsize=1)
@@ -41,14 +47,14 @@ def correct_word(word: str) -> Correction | None:
     key = fold(word)
     if key in canonical:
         target = canonical[key]
-        return Correction(word, target, 100.0) if target != word.lower() else None
+        return Correction(word, target, 0.0) if target != word.lower() else None
     if len(key) < MIN_LENGTH:
         return None
-    found = process.extractOne(key, folded_words, scorer=fuzz.ratio, score_cutoff=MIN_SCORE)
+    found = process.extractOne(key, folded_words, scorer=Levenshtein.distance, score_cutoff=max_edits(len(key)))
     if found is None:
         return None
-    target, score, _ = found
-    return Correction(word, canonical[target], score)
+    target, edits, _ = found
+    return Correction(word, canonical[target], float(edits))
 
 
 def normalise(text: str) -> tuple[str, list[Correction]]:

@@ -23,3 +23,8 @@ def test_domain_typos_are_fixed(typed, expected):
 ])
 def test_ordinary_words_are_left_alone(text):
     assert normalise(text) == (text, [])
+
+
+@pytest.mark.parametrize("text", ["micro entrepreneur", "conjointe collaboratrice", "racine carrée"])
+def test_real_words_are_not_pulled_to_a_longer_domain_word(text):
+    assert normalise(text)[0] == text
