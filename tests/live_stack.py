@@ -135,7 +135,7 @@ class LiveStack:
         return self.post("/model/parse", {"text": text})
 
     def tracker(self, sender: str) -> dict:
-        return self.get(f"/conversations/{sender}/tracker")
+        return self.get(f"/conversations/{sender}/tracker?include_events=ALL")
 
 
 def reply_text(messages: list[dict]) -> str:

@@ -70,7 +70,7 @@ def test_personal_data_warned_and_masked_in_tracker_and_logs(stack, sender):
     secrets = [nir, "FR76 3000 6000", "jeanne.martin@exemple.fr", "06 12 34 56 78"]
     with sqlite3.connect(stack.tracker_db) as db:
         stored = " ".join(row[0] for row in db.execute("select data from events where sender_id = ?", (sender,)))
-    assert "masqué" in stored
+    assert "masqu" in stored  # json.dumps escapes the é
     for log in [stack.tracker_db, stack.rasa_log, stack.actions_log]:
         content = log.read_bytes().decode("utf-8", "replace")
         for secret in secrets:
