@@ -41,6 +41,9 @@ INTERRUPTIONS = {
     "insult": "utter_insult",
     "nlu_fallback": "action_clarify",
     "donnees_personnelles": "action_personal_data",
+    # an answer the form could not read: say so, then the question comes again
+    "inform": "utter_answer_not_understood",
+    "affirm": "utter_answer_not_understood",
 }
 
 
