@@ -7,15 +7,14 @@ keeping what the user asked in ``pii_original_intent`` so the warning can still 
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.stateless import StatelessComponent
 
 from assistant.pii import mask_pii
 
@@ -25,16 +24,7 @@ PII_INTENT = "donnees_personnelles"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class PiiMasker(GraphComponent):
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "PiiMasker":
-        return cls()
-
-    @staticmethod
-    def required_packages() -> List[Text]:
-        return []
-
+class PiiMasker(StatelessComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)
@@ -51,16 +41,7 @@ class PiiMasker(GraphComponent):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class PersonalDataRouter(GraphComponent):
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "PersonalDataRouter":
-        return cls()
-
-    @staticmethod
-    def required_packages() -> List[Text]:
-        return []
-
+class PersonalDataRouter(StatelessComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             if not message.get(PII_KEY):

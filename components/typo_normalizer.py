@@ -6,15 +6,14 @@ prediction time: ``make eval`` uses that to measure what it gains on the typo te
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.stateless import StatelessComponent
 
 from assistant.typos import normalise
 
@@ -22,16 +21,7 @@ CORRECTIONS_KEY = "typo_corrections"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class TypoNormalizer(GraphComponent):
-    @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "TypoNormalizer":
-        return cls()
-
-    @staticmethod
-    def required_packages() -> List[Text]:
-        return ["rapidfuzz"]
-
+class TypoNormalizer(StatelessComponent):
     def _normalise(self, message: Message, output: bool) -> None:
         text = message.get(TEXT)
         if not text:

@@ -14,6 +14,11 @@ if [ -f "$model" ] && [ "$(cat models/.fingerprint 2>/dev/null)" = "$fingerprint
 fi
 echo "Entraînement du modèle…"
 start=$(date +%s)
-.venv/bin/rasa train --fixed-model-name assistant --out models --quiet
+mkdir -p var/log
+if ! .venv/bin/rasa train --fixed-model-name assistant --out models >var/log/train.log 2>&1; then
+  tail -n 40 var/log/train.log >&2
+  echo "Échec de l'entraînement, journal complet : var/log/train.log" >&2
+  exit 1
+fi
 echo "$fingerprint" > models/.fingerprint
 echo "Modèle entraîné en $(( $(date +%s) - start )) s : $model"
