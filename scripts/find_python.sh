@@ -23,9 +23,9 @@ if command -v pyenv >/dev/null 2>&1; then
 fi
 for candidate in /usr/bin/python3.10 /usr/local/bin/python3.10; do try "$candidate"; done
 
-cat >&2 <<'MSG'
-ERREUR : aucun Python 3.10 trouvé (Rasa 3.6 exige Python 3.10 ; Python 3.11 ne convient pas).
-Installez-en un, par exemple `pyenv install 3.10.13`, ou indiquez son chemin :
-  make install PYTHON=/chemin/vers/python3.10
-MSG
+# printf is a shell builtin: the message shows even with a broken PATH
+printf '%s\n' \
+  "ERREUR : aucun Python 3.10 trouvé (Rasa 3.6 exige Python 3.10 ; Python 3.11 ne convient pas)." \
+  "Installez-en un, par exemple \`pyenv install 3.10.13\`, ou indiquez son chemin :" \
+  "  make install PYTHON=/chemin/vers/python3.10" >&2
 exit 1
