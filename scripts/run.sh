@@ -15,6 +15,7 @@ stop() {
   for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
   echo; echo "Assistant arrêté."
+  exit 0
 }
 trap stop INT TERM EXIT
 
