@@ -1,0 +1,47 @@
+"""The IJ and agency forms over HTTP: one sentence, step by step, correction, interruption."""
+from assistant.text import fold
+from tests.live_stack import reply_text
+
+
+def test_ij_in_one_sentence(stack, sender):
+    text = reply_text(stack.say(sender, "commerçant, revenu moyen 30 000 €, combien par jour en arrêt ?"))
+    assert "41,10 €" in text and "730" in text
+
+
+def test_ij_step_by_step_with_a_correction(stack, sender):
+    assert "statut" in fold(reply_text(stack.say(sender, "combien je toucherais en arret maladie ?")))
+    stack.say(sender, "artisan")
+    corrected = fold(reply_text(stack.say(sender, "non, en fait je suis auto-entrepreneur")))
+    assert "activite" in corrected  # micro-entrepreneurs are asked their activity type
+    stack.say(sender, "vente de marchandises")
+    text = reply_text(stack.say(sender, "55 500 €"))
+    assert "22,05 €" in text and "71 %" in text
+
+
+def test_faq_question_during_the_form_then_resume(stack, sender):
+    stack.say(sender, "je voudrais calculer mes indemnités journalières")
+    interruption = reply_text(stack.say(sender, "c'est quoi le numéro de téléphone de l'urssaf ?"))
+    assert "3698" in interruption and "statut" in fold(interruption)
+    stack.say(sender, "artisan")
+    assert "41,10 €" in reply_text(stack.say(sender, "30 000 €"))
+
+
+def test_absurd_income_is_refused_politely(stack, sender):
+    stack.say(sender, "combien je toucherais en arret maladie ?")
+    stack.say(sender, "commerçant")
+    text = fold(reply_text(stack.say(sender, "-5000 €")))
+    assert "revenu" in text or "montant" in text
+    assert "41,10" in reply_text(stack.say(sender, "30 000"))
+
+
+def test_agency_in_one_sentence(stack, sender):
+    text = fold(reply_text(stack.say(sender, "artisan à Toulon, quelle est mon agence ?")))
+    assert "var" in text and "urssaf" in text and "cpam" in text
+
+
+def test_agency_ambiguous_city_asks_with_buttons(stack, sender):
+    messages = stack.say(sender, "quelle est ma CPAM ? j'habite à Saint-Denis")
+    titles = [b["title"] for m in messages for b in m.get("buttons") or []]
+    assert "Saint-Denis (93)" in titles and "Saint-Denis (974)" in titles
+    text = fold(reply_text(stack.say(sender, "Saint-Denis (974)")))
+    assert "reunion" in text
