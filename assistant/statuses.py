@@ -9,10 +9,8 @@ import enum
 from dataclasses import dataclass
 from typing import Optional
 
-from rapidfuzz import fuzz
-
 from assistant.knowledge import load_yaml, require_provenance
-from assistant.text import fold, words
+from assistant.text import contains_term, fold, words
 
 
 class Status(str, enum.Enum):
@@ -47,28 +45,6 @@ def _lexicon() -> dict:
     return data
 
 
-def _word_close(typed: str, term: str) -> bool:
-    """Short words must match exactly ("de" is not "en"); long ones may carry a slip."""
-    if typed == term:
-        return True
-    return len(term) >= 6 and fuzz.ratio(typed, term) >= 88
-
-
-def _fuzzy_in(term: str, text_words: list[str]) -> bool:
-    """True when ``term`` (folded, possibly several words) appears in the text, typos allowed
-    word by word."""
-    term_words = term.replace("-", " ").replace("'", " ").split()
-    size = len(term_words)
-    for start in range(0, len(text_words) - size + 1):
-        if all(_word_close(text_words[start + i], term_words[i]) for i in range(size)):
-            return True
-    # "autoentrepreneur" typed as one word vs "auto entrepreneur": compare without spaces
-    if size > 1:
-        squashed = "".join(term_words)
-        return any(_word_close(w, squashed) for w in text_words)
-    return False
-
-
 def parse_status(text: str) -> Optional[StatusMatch]:
     """The status the user states in ``text``, or None when nothing matches confidently."""
     if not text:
@@ -77,13 +53,13 @@ def parse_status(text: str) -> Optional[StatusMatch]:
     lex = _lexicon()
     for code, prof in lex["professions_liberales"].items():
         for term in prof["words"]:
-            if _fuzzy_in(fold(term), text_words):
+            if contains_term(text_words, fold(term)):
                 # a micro-entrepreneur consultant is still a micro-entrepreneur
-                if any(_fuzzy_in(fold(t), text_words) for t in lex["statuses"]["micro_entrepreneur"]["words"]):
+                if any(contains_term(text_words, fold(t)) for t in lex["statuses"]["micro_entrepreneur"]["words"]):
                     return StatusMatch(Status.MICRO_ENTREPRENEUR, term, prof["caisse"])
                 return StatusMatch(Status.PROFESSION_LIBERALE, term, prof["caisse"])
     for status in _PRIORITY:
         for term in lex["statuses"][status.value]["words"]:
-            if _fuzzy_in(fold(term), text_words):
+            if contains_term(text_words, fold(term)):
                 return StatusMatch(status, term)
     return None

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Optional, Sequence
+from typing import Sequence
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00a0": " ", "\u202f": " "})
 
@@ -22,23 +22,21 @@ def words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", fold(text))
 
 
-def best_match(query: str, choices: Sequence[str], cutoff: float = 85.0) -> Optional[tuple[str, float]]:
-    """Closest folded choice to ``query`` with rapidfuzz's ratio, or None below ``cutoff``.
-
-    The cutoff is high on purpose: a wrong guess (another city, another status) is worse
-    than asking the user again.
-    """
-    if not query or not choices:
-        return None
-    found = process.extractOne(fold(query), [fold(c) for c in choices], scorer=fuzz.ratio, score_cutoff=cutoff)
-    if found is None:
-        return None
-    _, score, index = found
-    return choices[index], score
+def _word_close(typed: str, term: str, cutoff: float) -> bool:
+    """Short words must match exactly ("de" is not "en"); long ones may carry a slip."""
+    return typed == term or (len(term) >= 6 and fuzz.ratio(typed, term) >= cutoff)
 
 
-def ngrams(tokens: Sequence[str], max_len: int) -> Iterable[tuple[int, int, str]]:
-    """All (start, end, joined) word n-grams up to ``max_len`` words, longest first."""
-    for size in range(min(max_len, len(tokens)), 0, -1):
-        for start in range(0, len(tokens) - size + 1):
-            yield start, start + size, " ".join(tokens[start : start + size])
+def contains_term(text_words: Sequence[str], term: str, cutoff: float = 88.0) -> bool:
+    """True when ``term`` (folded, one or more words) appears in ``text_words``, typos allowed
+    word by word. Comparing word by word, not whole phrases, keeps "caisse de retraite" from
+    matching "déjà retraité". A term typed as one word ("autoentrepreneur") also matches."""
+    term_words = term.replace("-", " ").replace("'", " ").split()
+    size = len(term_words)
+    for start in range(0, len(text_words) - size + 1):
+        if all(_word_close(text_words[start + i], term_words[i], cutoff) for i in range(size)):
+            return True
+    if size > 1:
+        squashed = "".join(term_words)
+        return any(_word_close(w, squashed, cutoff) for w in text_words)
+    return False

@@ -20,7 +20,7 @@ from assistant.ij.french_numbers import find_number_words
 from assistant.ij.model import CAISSE_LAWYERS, CAISSE_REGIME_GENERAL, CAISSE_UNKNOWN, MicroActivity
 from assistant.ij.params import load_params
 from assistant.statuses import parse_status
-from assistant.text import fold, ngrams, words
+from assistant.text import contains_term, fold, words
 
 __all__ = [
     "AmountError", "AmountErrorKind", "find_amounts", "parse_amount", "parse_incomes", "parse_activity",
@@ -30,18 +30,6 @@ __all__ = [
 
 _FUZZY_CUTOFF = 88  # same strictness as the status parser: a wrong guess is worse than a question
 _NEGATION = re.compile(r"\b(?:pas|sans|non|jamais|ni|aucune?)\b(?:\s+\S+){0,2}\s*$")
-
-
-def _fuzzy_contains(text_words: list[str], term: str) -> bool:
-    """``term`` (one or more folded words) appears in the text, small typos allowed."""
-    term_words = term.replace("-", " ").replace("'", " ").split()
-    joined = " ".join(term_words)
-    for _, _, gram in ngrams(text_words, len(term_words)):
-        if gram.count(" ") != len(term_words) - 1:
-            continue
-        if gram == joined or (len(joined) >= 6 and fuzz.ratio(gram, joined) >= _FUZZY_CUTOFF):
-            return True
-    return False
 
 
 def _negated(folded: str, start: int) -> bool:
@@ -63,7 +51,7 @@ def parse_activity(text: str) -> Optional[MicroActivity]:
     terms = [(fold(term), activity) for activity, abatement in load_params().abatements.items()
              for term in abatement.words]
     for term, activity in sorted(terms, key=lambda item: -len(item[0])):
-        if _fuzzy_contains(text_words, term):
+        if contains_term(text_words, term, _FUZZY_CUTOFF):
             return activity
     return None
 
