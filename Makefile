@@ -11,7 +11,7 @@ export PYTHONHASHSEED := 0
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install train run shell test validate eval lock clean communes sync-faq
+.PHONY: install train run shell test validate eval lock clean communes sync-faq system-deps
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -47,7 +47,11 @@ run: train
 shell: train
 	@scripts/run.sh --shell
 
-test: train
+# Debian packages the real-browser / PostgreSQL / Redis tests drive (installed only when missing, as root).
+system-deps:
+	@scripts/install_system_deps.sh
+
+test: train system-deps
 	$(RASA) data validate --fail-on-warnings --quiet
 	$(PY) -m pytest -q tests
 
