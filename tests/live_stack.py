@@ -62,7 +62,7 @@ class LiveStack:
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(
             f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
-            "tracker_store:\n  type: components.tracker_store.RedactingSQLTrackerStore\n"
+            "tracker_store:\n  type: serving.tracker_store.RedactingSQLTrackerStore\n"
             f"  dialect: sqlite\n  db: {self.tracker_db}\n",
             encoding="utf-8",
         )
