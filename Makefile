@@ -11,7 +11,7 @@ export PYTHONHASHSEED := 0
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install train run shell test validate eval lock clean communes sync-faq system-deps
+.PHONY: install train run shell report test validate eval lock clean communes sync-faq system-deps bench run-prod
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -44,8 +44,20 @@ validate: install
 run: train
 	@scripts/run.sh
 
+# Scale-out profile: RASA_REPLICAS (2) replicas + action server, PostgreSQL + Redis from the
+# environment (endpoints.prod.yml, README "Production"); POSTGRES_PASSWORD required.
+run-prod: train
+	@scripts/run_prod.sh
+
+# Support team's terminal chat (intent, confidence, slots, sources of every answer); see README.
+# make shell SHELL_ARGS="--batch questions.txt --format md --output var/reports/lot.md"
 shell: train
-	@scripts/run.sh --shell
+	@$(PY) -m support.shell $(SHELL_ARGS)
+
+# Unanswered questions from the tracker store: var/reports/questions-sans-reponse.{csv,html}.
+# make report REPORT_ARGS="--endpoints endpoints.prod.yml --since 2026-11-01"
+report: install
+	@$(PY) -m support.report $(REPORT_ARGS)
 
 # Debian packages the real-browser / PostgreSQL / Redis tests drive (installed only when missing, as root).
 system-deps:
@@ -57,6 +69,11 @@ test: train system-deps
 
 eval: train
 	$(PY) scripts/evaluate_nlu.py
+
+# Load test against a bare Rasa assistant: bench/results.json + bench/results.png (about 15 min).
+# make bench BENCH_ARGS=--quick : smoke run, results in bench/out/ ; --train : also time a full training.
+bench: train
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 communes: install
 	$(PY) scripts/build_communes.py

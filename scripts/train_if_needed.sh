@@ -21,4 +21,4 @@ if ! .venv/bin/rasa train --fixed-model-name assistant --out models >var/log/tra
   exit 1
 fi
 echo "$fingerprint" > models/.fingerprint
-echo "Modèle entraîné en $(( $(date +%s) - start )) s : $model"
+echo "Modèle entraîné en $(( $(date +%s) - start )) s : $model" | tee -a var/log/train.log  # read by make bench

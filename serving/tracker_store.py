@@ -3,17 +3,25 @@
 Rasa stores the raw user text in every ``user`` event. This store masks NIR, IBAN, e-mail
 addresses and phone numbers in every string of an event before it is written, whatever the
 channel the message came from. With SQLite it also creates the database folder (``var/``)
-so that a fresh checkout starts without a manual step.
+so that a fresh checkout starts without a manual step. With a server database (PostgreSQL in
+the production profile) pooled connections are checked before use, so that the first turns
+after a database restart do not fail on connections the server has closed. When the database
+cannot be reached during a user's turn, the turn is stopped and the user told so
+(serving/turn_guard.py) rather than answered from an empty conversation that is never stored.
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Dict, Iterator, Optional, Text
 
-from rasa.core.tracker_store import SQLTrackerStore
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import sessionmaker
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.pii import mask_everywhere
+from serving.turn_guard import abort_turn
 
 
 class _MaskedEvent:
@@ -32,6 +40,25 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         if dialect == "sqlite" and db and db != ":memory:":
             Path(db).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
         super().__init__(dialect=dialect, db=db, **kwargs)
+        if self.engine.dialect.name != "sqlite":
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+            self.sessionmaker = sessionmaker(bind=self.engine)
+
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        try:
+            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        except DBAPIError as error:
+            abort_turn(error)
+            raise
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        try:
+            await super().save(tracker)
+        except DBAPIError as error:
+            abort_turn(error)
+            raise
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         for event in super()._additional_events(session, tracker):

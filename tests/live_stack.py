@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from serving.credentials import CHANNEL_VARIABLES, write as write_credentials
+
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "assistant.tar.gz"
 
@@ -38,14 +40,32 @@ class LiveStack:
     token: str = field(default_factory=lambda: secrets.token_hex(16))
     extra_env: dict = field(default_factory=dict)
     processes: list = field(default_factory=list)
+    # Port of the website widget's page (tests/test_web_widget.py): Rasa allows its origin
+    # (--cors), as `make run` allows http://localhost:8080.
+    web_port: int = field(default_factory=free_port)
+    # The benchmark also drives a bare Rasa assistant: another model, no action server, and
+    # its own endpoints.yml text (None: our action server + redacting SQLite tracker); its
+    # profiler needs the action server alone (model None: no Rasa server).
+    model: Optional[Path] = MODEL
+    actions: bool = True
+    endpoints_text: Optional[str] = None
 
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     @property
+    def web_origins(self) -> tuple[str, str]:
+        return f"http://127.0.0.1:{self.web_port}", f"http://localhost:{self.web_port}"
+
+    @property
     def tracker_db(self) -> Path:
         return self.workdir / "tracker.db"
+
+    @property
+    def credentials(self) -> Path:
+        """credentials.yml plus the channels extra_env configures (serving/credentials.py)."""
+        return self.workdir / "credentials.yml"
 
     @property
     def rasa_log(self) -> Path:
@@ -56,36 +76,46 @@ class LiveStack:
         return self.workdir / "actions.log"
 
     def start(self, timeout: float = 240) -> "LiveStack":
-        if not MODEL.exists():
-            raise RuntimeError(f"no trained model at {MODEL}: run `make train`")
+        if self.model is not None and not self.model.exists():
+            raise RuntimeError(f"no trained model at {self.model}: run `make train`")
         self.workdir.mkdir(parents=True, exist_ok=True)
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(
+            self.endpoints_text if self.endpoints_text is not None else
             f"action_endpoint:\n  url: http://127.0.0.1:{self.actions_port}/webhook\n"
             "tracker_store:\n  type: serving.tracker_store.RedactingSQLTrackerStore\n"
             f"  dialect: sqlite\n  db: {self.tracker_db}\n",
             encoding="utf-8",
         )
-        env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3",
+        # Channels are opened from extra_env only, never from the developer's own bot tokens.
+        inherited = {k: v for k, v in os.environ.items() if k not in CHANNEL_VARIABLES}
+        env = dict(inherited, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3",
                    SQLALCHEMY_SILENCE_UBER_WARNING="1", PYTHONUNBUFFERED="1", **self.extra_env)
         rasa = str(ROOT / ".venv" / "bin" / "rasa")
-        with self.actions_log.open("ab") as log:
-            self.processes.append(subprocess.Popen(
-                [rasa, "run", "actions", "--port", str(self.actions_port), "--actions", "actions"],
-                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True))
-        with self.rasa_log.open("ab") as log:
-            self.processes.append(subprocess.Popen(
-                [rasa, "run", "-m", str(MODEL), "-i", "127.0.0.1", "-p", str(self.rasa_port),
-                 "--enable-api", "--auth-token", self.token, "--endpoints", str(endpoints),
-                 "--credentials", str(ROOT / "credentials.yml"), "--log-file", str(self.rasa_log)],
-                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True))
+        write_credentials(ROOT / "credentials.yml", self.credentials, env)  # as scripts/run.sh does
+        if self.actions:
+            with self.actions_log.open("ab") as log:
+                self.processes.append(subprocess.Popen(
+                    [rasa, "run", "actions", "--port", str(self.actions_port), "--actions", "actions"],
+                    # rasa-sdk binds to $SANIC_HOST (default 0.0.0.0): loopback only, as run.sh.
+                    cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(env, SANIC_HOST="127.0.0.1"),
+                    start_new_session=True))
+        if self.model is not None:
+            with self.rasa_log.open("ab") as log:
+                self.processes.append(subprocess.Popen(
+                    [rasa, "run", "-m", str(self.model), "-i", "127.0.0.1", "-p", str(self.rasa_port),
+                     "--enable-api", "--auth-token", self.token, "--endpoints", str(endpoints),
+                     "--credentials", str(self.credentials), "--log-file", str(self.rasa_log),
+                     "--cors", *self.web_origins],
+                    cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True))
         deadline = time.time() + timeout
         while time.time() < deadline:
             for process in self.processes:
                 if process.poll() is not None:
                     raise RuntimeError(f"a server exited at start; see {self.workdir}")
-            if self._up(f"{self.base}/status?token={self.token}") and self._up(
-                    f"http://127.0.0.1:{self.actions_port}/health"):
+            rasa_up = self.model is None or self._up(f"{self.base}/status?token={self.token}")
+            actions_up = not self.actions or self._up(f"http://127.0.0.1:{self.actions_port}/health")
+            if rasa_up and actions_up:
                 return self
             time.sleep(1)
         self.stop()
