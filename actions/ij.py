@@ -21,7 +21,8 @@ from assistant.ij import (AmountError, IJRequest, MicroActivity, compute, load_p
                           parse_hospitalisation, parse_incomes, parse_leave_date, parse_leave_days, parse_retired,
                           parse_therapeutic_part_time, render_answer)
 from assistant.ij.amounts import MAX_AMOUNT, AmountErrorKind
-from assistant.ij.explain import amount_error_message, invalid_choice_message, missing_information_message
+from assistant.ij.explain import (activity_before_status_message, amount_error_message, invalid_choice_message,
+                                   missing_information_message)
 from assistant.ij.model import CAISSE_LAWYERS, CAISSE_REGIME_GENERAL, CAISSE_UNKNOWN
 from assistant.statuses import Status, parse_status
 from assistant.text import fold
@@ -125,10 +126,18 @@ class ValidateIJForm(FormValidationAction):
 
     def extract_ij_activite(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Dict[Text, Any]:
-        if tracker.get_slot(STATUT) not in (Status.MICRO_ENTREPRENEUR.value, Status.RETRAITE.value):
-            return {}
+        statut = tracker.get_slot(STATUT)
         activity = parse_activity(_text(tracker))
-        return {ACTIVITE: activity.value} if activity else {}
+        if activity is None:
+            return {}
+        if statut in (Status.MICRO_ENTREPRENEUR.value, Status.RETRAITE.value):
+            return {ACTIVITE: activity.value}
+        if statut is None and tracker.get_slot("requested_slot") == STATUT:
+            # "vente de marchandises" given to the status question: a micro-entrepreneur or a
+            # commerçant may say that. Keep the activity (not asked again) and ask the status.
+            dispatcher.utter_message(text=activity_before_status_message(load_params().abatements[activity].label))
+            return {ACTIVITE: activity.value}
+        return {}
 
     def extract_ij_caisse(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> Dict[Text, Any]:

@@ -24,7 +24,9 @@ CORRECTIONS_KEY = "typo_corrections"
 class TypoNormalizer(StatelessComponent):
     def _normalise(self, message: Message, output: bool) -> None:
         text = message.get(TEXT)
-        if not text:
+        # A button payload ("/help_topic{\"topic\": \"telephones\"}") is ours, not typed: its
+        # entity values must reach the RegexMessageHandler exactly as written.
+        if not text or text.lstrip().startswith("/"):
             return
         fixed, corrections = normalise(text)
         if corrections:

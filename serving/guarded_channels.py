@@ -13,7 +13,10 @@ from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
+from serving import action_replies
 from serving.turn_guard import guard_turn
+
+action_replies.install()  # also when the tracker store is not ours (serving/action_replies.py)
 
 
 class GuardedRestInput(RestInput):

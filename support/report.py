@@ -1,7 +1,7 @@
 """Report of the questions the assistant did not answer (``make report``).
 
     python -m support.report [--db var/tracker.db | --db postgresql://… | --endpoints endpoints.prod.yml]
-                             [--threshold 0.4] [--since 2026-11-01] [--top 15] [--output-dir var/reports]
+                             [--threshold 0.3] [--since 2026-11-01] [--top 15] [--output-dir var/reports]
 
 Reads the ``events`` table of Rasa's SQLTrackerStore (SQLite by default, any SQLAlchemy URL,
 or the tracker_store section of an endpoints file with its ${ENV} variables) one

@@ -82,6 +82,17 @@ def test_micro_entrepreneur_is_asked_the_activity_first():
     assert slots["requested_slot"] == "ij_revenu"
 
 
+def test_activity_given_to_the_status_question_is_kept_and_the_status_asked_again():
+    slots, messages = validate("vente de marchandises", requested="statut")
+    assert slots["ij_activite"] == "vente" and slots.get("statut") is None
+    assert slots.get("requested_slot", "statut") == "statut"  # asked again
+    assert any("vente de marchandises" in m and "statut" in m for m in messages)
+    slots, messages = validate("micro-entrepreneur", slots={"ij_activite": "vente"}, requested="statut")
+    assert slots["statut"] == "micro_entrepreneur"
+    assert slots["requested_slot"] == "ij_revenu"  # the activity is not asked a second time
+    assert messages == []
+
+
 def test_bnc_answer_to_the_activity_question_does_not_change_the_status():
     slots, _ = validate("BNC", slots={"statut": "micro_entrepreneur"}, requested="ij_activite")
     assert slots["ij_activite"] == "bnc"

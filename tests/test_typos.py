@@ -28,3 +28,18 @@ def test_ordinary_words_are_left_alone(text):
 @pytest.mark.parametrize("text", ["micro entrepreneur", "conjointe collaboratrice", "racine carrée"])
 def test_real_words_are_not_pulled_to_a_longer_domain_word(text):
     assert normalise(text)[0] == text
+
+
+def test_button_payloads_are_not_corrected():
+    """The help menu's "telephones" topic must not become "téléphone" before the payload is parsed."""
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from components.typo_normalizer import TypoNormalizer
+
+    payload = '/help_topic{"topic": "telephones"}'
+    typed = Message(data={TEXT: "numero des telephones"})
+    message = Message(data={TEXT: payload})
+    TypoNormalizer().process([message, typed])
+    assert message.get(TEXT) == payload
+    assert typed.get(TEXT) != "numero des telephones"  # typed text is still corrected

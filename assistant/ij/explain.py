@@ -272,6 +272,11 @@ def amount_error_message(kind: AmountErrorKind, max_amount: Decimal) -> str:
     return "Je n'ai pas pu lire ce montant : écrivez-le en chiffres, par exemple « 25 000 € » ou « 25k »."
 
 
+def activity_before_status_message(activity_label: str) -> str:
+    return (f"Noté : {activity_label}. Pour le calcul, il me faut aussi votre statut : "
+            "micro-entrepreneur (auto-entrepreneur), commerçant ou artisan au régime réel, profession libérale… ?")
+
+
 def invalid_choice_message(what: str) -> str:
     return f"Je n'ai pas reconnu {what}. Choisissez une des réponses proposées."
 
