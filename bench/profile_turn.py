@@ -146,7 +146,7 @@ def summarise(turns: list[dict]) -> dict:
             "mean_ms_per_turn_by_kind": by_kind}
 
 
-async def main_async(rounds: int, schema_fix: bool) -> dict:
+async def main_async(rounds: int, rasa_schema_check: bool) -> dict:
     from rasa.core.agent import load_agent
     from rasa.core.utils import AvailableEndpoints
     from rasa.utils.common import configure_logging_and_warnings
@@ -161,6 +161,12 @@ async def main_async(rounds: int, schema_fix: bool) -> dict:
         shutil.rmtree(workdir)
     stack = LiveStack(workdir=workdir, model=None).start()  # the action server only
     try:
+        if rasa_schema_check:  # profile as before serving/action_replies.py: Rasa's own check
+            from rasa.core.actions.action import RemoteAction
+
+            from serving.action_replies import RASA_CHECK
+
+            RemoteAction._validate_action_result = RASA_CHECK
         instrument()
         endpoints = AvailableEndpoints.read_endpoints(str(workdir / "endpoints.yml"))
         started = time.perf_counter()
@@ -176,33 +182,23 @@ async def main_async(rounds: int, schema_fix: bool) -> dict:
         text = io.StringIO()
         pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(40)
         (OUT / "profile-cprofile.txt").write_text(text.getvalue(), encoding="utf-8")
-        fixed = None
-        if schema_fix:  # the same turns again, with the fix bench/PROFILE.md suggests
-            from rasa.core.actions.action import RemoteAction
-
-            from bench.schema_validation_cost import validate_once_built
-
-            _wrap_sync(RemoteAction, "_validate_action_result", lambda *_: "action response schema check",
-                       validate_once_built)
-            fixed = summarise(await replay(agent, rounds, "schema-fix"))
     finally:
         stack.stop()
     result = summarise(turns)
     result["agent_load_s"] = round(load_s, 1)
-    if fixed:
-        result["with_schema_fix"] = fixed
+    result["schema_check"] = "rasa" if rasa_schema_check else "serving/action_replies.py"
     return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Profil d'un tour de conversation (dans Rasa).")
     parser.add_argument("--rounds", type=int, default=3, help="tours mesurés de bench/conversations.yml")
-    parser.add_argument("--schema-fix", action="store_true",
-                        help="rejouer ensuite avec le contrôle de schéma corrigé (bench/PROFILE.md)")
+    parser.add_argument("--rasa-schema-check", action="store_true",
+                        help="profiler avec le contrôle de schéma d'origine de Rasa (avant serving/action_replies.py)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind: stop the action server
     OUT.mkdir(parents=True, exist_ok=True)
-    result = asyncio.run(main_async(args.rounds, args.schema_fix))
+    result = asyncio.run(main_async(args.rounds, args.rasa_schema_check))
     (OUT / "profile.json").write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"{result['turns']} tours mesurés, moyenne par tour (ms) :")
     for label, ms in result["mean_ms_per_turn"].items():
@@ -212,10 +208,6 @@ def main() -> None:
         print(f"  {kind:12} " + ", ".join(f"{k.split(' (')[0]} {v}" for k, v in timings.items()))
     for line in result["unexpected_replies"]:
         print(f"  réponse inattendue : {line}")
-    if "with_schema_fix" in result:
-        fixed = result["with_schema_fix"]["mean_ms_per_turn"]
-        print("Avec le contrôle de schéma corrigé (ms par tour) : "
-              f"tour {fixed['turn (handle_message)']}, contrôle {fixed.get('action response schema check')}")
     print("Détail : bench/out/profile.json, bench/out/profile-cprofile.txt")
 
 

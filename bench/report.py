@@ -104,6 +104,18 @@ def summary_table(results: dict) -> str:
         mark = {True: "OK ", False: "NON", None: " ? "}[target["met"]]
         lines.append(f"  [{mark}] {target['label']} : {_fmt(target['value'])}"
                      + (f"  ({target['note']})" if target.get("note") else ""))
+    replicas = results["assistants"].get("ours_replicas")
+    if replicas:
+        lines += ["", f"Profil production, {replicas['replicas']} répliques (PostgreSQL + Redis) / "
+                  f"production profile, {replicas['replicas']} replicas : démarrage {_fmt(replicas.get('start_s'), ' s')}"]
+        for users, stats in replicas["levels"].items():
+            ratio = ((results.get("ratios_replicas") or {}).get("levels") or {}).get(users, {}).get("throughput_msg_s")
+            lines.append(f"  {users:>2} utilisateurs : {_fmt(stats['throughput_msg_s'])} msg/s (× {_fmt(ratio)} nu), "
+                         f"p50 {_fmt(stats['p50_ms'])} ms, p95 {_fmt(stats['p95_ms'])} ms, "
+                         f"erreurs {stats['errors']} ({stats['unexpected']})")
+        for target in results.get("targets_replicas", []):
+            mark = {True: "OK ", False: "NON", None: " ? "}[target["met"]]
+            lines.append(f"  [{mark}] {target['label']} : {_fmt(target['value'])}")
     lines.append("  erreurs : HTTP, délai dépassé ou réponse vide ; (inatt.) : nos réponses sans le texte "
                  "attendu (bench/conversations.yml)\n  errors: HTTP, timeout or empty reply; (inatt.): "
                  "our replies without the expected text")
@@ -117,16 +129,19 @@ def plot(results: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, (latency, throughput) = plt.subplots(1, 2, figsize=(11, 4.2))
-    colours = {"ours": "tab:blue", "bare": "tab:gray"}
-    names = {"ours": "notre assistant", "bare": "Rasa nu"}
-    width = 0.38
+    colours = {"ours": "tab:blue", "ours_replicas": "tab:green", "bare": "tab:gray"}
+    replicas = (results["assistants"].get("ours_replicas") or {}).get("replicas")
+    names = {"ours": "notre assistant", "ours_replicas": f"notre assistant, {replicas} répliques",
+             "bare": "Rasa nu"}
+    count = len(results["assistants"])
+    width = 0.8 / count
     for index, (name, assistant) in enumerate(results["assistants"].items()):
         users = list(assistant["levels"].keys())
         xs = [int(u) for u in users]
         for key, style in [("p50_ms", "-"), ("p95_ms", "--"), ("p99_ms", ":")]:
             latency.plot(xs, [assistant["levels"][u][key] for u in users], style, marker="o",
                          color=colours[name], label=f"{names[name]} {key[:3]}")
-        positions = [i + (index - 0.5) * width for i in range(len(users))]
+        positions = [i + (index - (count - 1) / 2) * width for i in range(len(users))]
         throughput.bar(positions, [assistant["levels"][u]["throughput_msg_s"] for u in users],
                        width, color=colours[name], label=names[name])
         throughput.set_xticks(range(len(users)), users)

@@ -32,6 +32,7 @@ from bench import report  # noqa: E402
 from bench.conversations import CONVERSATIONS_FILE, Conversation, load_conversations  # noqa: E402
 from bench.load import run_level  # noqa: E402
 from bench.procs import load_average, tree_rss_mb  # noqa: E402
+from bench.replicas import ReplicaSet  # noqa: E402
 from bench.training import last_training, timed_train  # noqa: E402
 from tests.live_stack import MODEL, LiveStack  # noqa: E402
 
@@ -125,6 +126,8 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, help="secondes de chauffe par palier (défaut 10)")
     parser.add_argument("--seconds", type=float, help="secondes mesurées par palier (défaut 60)")
     parser.add_argument("--only", choices=["ours", "bare"], help="un seul des deux assistants")
+    parser.add_argument("--replicas", type=int, default=2,
+                        help="mesurer aussi le profil production à N répliques (PostgreSQL + Redis) ; 0 : non")
     args = parser.parse_args(argv)
     args.warmup = args.warmup if args.warmup is not None else (5 if args.quick else 10)
     args.seconds = args.seconds if args.seconds is not None else (20 if args.quick else 60)
@@ -161,6 +164,10 @@ def main(argv: Optional[list[str]] = None) -> int:
                       "(ours: the action server is reported apart, actions_rss_mb)",
             "unexpected": "our replies without the conversation's expected text (not checked for bare)",
             "ours": "models/assistant.tar.gz, action server, redacting SQLite tracker store",
+            "ours_replicas": "the same model as the production profile runs it: N Rasa replicas "
+                             "(endpoints.prod.yml: PostgreSQL tracker store, atomic Redis lock store) and "
+                             "one action server; users spread over replicas by conversation id (sticky); "
+                             "rss_mb is one replica's",
             "bare": "bench/bare (spaCy pipeline of ours without custom components, Rasa default "
                     "policies incl. TEDPolicy and UnexpecTEDIntentPolicy), in-memory tracker store",
         },
@@ -175,6 +182,12 @@ def main(argv: Optional[list[str]] = None) -> int:
                                    args.levels, args.warmup, args.seconds, check=True)
             ours["training"] = training
             results["assistants"]["ours"] = ours
+            if args.replicas > 1:
+                replicas = bench_assistant(f"ours x{args.replicas}", ReplicaSet(OUT / "replicas", args.replicas),
+                                           conversations, args.levels, args.warmup, args.seconds, check=True)
+                replicas["replicas"] = args.replicas
+                replicas["training"] = training
+                results["assistants"]["ours_replicas"] = replicas
         if args.only != "ours":
             bare_stack = LiveStack(workdir=OUT / "bare-stack", model=BARE_MODEL, actions=False,
                                    endpoints_text=BARE_ENDPOINTS)
@@ -193,6 +206,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     if ours and bare:
         results["ratios"] = report.ratios(ours, bare)
         results["targets"] = report.targets(ours, bare)
+        if "ours_replicas" in results["assistants"]:
+            replicas = results["assistants"]["ours_replicas"]
+            results["ratios_replicas"] = report.ratios(replicas, bare)
+            results["targets_replicas"] = report.targets(replicas, bare)
     destination = OUT if args.quick or args.only else BENCH
     json_path = destination / ("results-quick.json" if destination == OUT else "results.json")
     json_path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -18,6 +18,7 @@ from typing import Any, Dict, Text
 from jsonschema import ValidationError, exceptions, validators
 from rasa.core.actions.action import DOCS_BASE_URL, RemoteAction
 
+RASA_CHECK = RemoteAction._validate_action_result  # Rasa's own, for bench/schema_validation_cost.py
 _HINT = (". Failed to validate Action server response from API, make sure your response from the "
          f"Action endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions")
 

@@ -246,6 +246,8 @@ def render_answer(result: IJResult, params: IJParams) -> str:
         lines.append("Détail du calcul :")
         lines.extend(f"- {step}" for step in result.steps)
     lines.extend(f"- {note}" for note in result.notes)
+    if lines[-1].startswith("- "):
+        lines.append("")  # ends the list: Markdown renderers (web widget) would glue what follows to it
     if result.eligible:
         lines.append(
             f"Montant brut : la CSG ({format_number(params.csg_rate, 1)} %) et la CRDS "
