@@ -45,6 +45,16 @@ class _Model:
 
     def fit(self, texts: List[str], intents: List[str]) -> None:
         self.classifier.fit(self._features(texts, fit=True), intents)
+        self.ready_for_prediction()
+
+    def ready_for_prediction(self) -> "_Model":
+        """Keep the weights column-major: sparse features times ``coef_.T`` then needs no copy.
+
+        In C order scikit-learn copies the 90 x 31 000 weight matrix on every prediction
+        (numpy ``ravel``): 10 ms of a 45 ms turn (bench/PROFILE.md), 1.3 ms without the copy.
+        """
+        self.classifier.coef_ = np.asfortranarray(self.classifier.coef_)
+        return self
 
     def probabilities(self, text: str) -> Dict[str, float]:
         row = self.classifier.predict_proba(self._features([text]))[0]
@@ -87,7 +97,7 @@ class LinearIntentBlender(GraphComponent, IntentClassifier):
              execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentBlender":
         try:
             with model_storage.read_from(resource) as directory:
-                model = pickle.loads((directory / _FILE).read_bytes())
+                model = pickle.loads((directory / _FILE).read_bytes()).ready_for_prediction()
         except (ValueError, FileNotFoundError):
             model = None
         return cls(config, model_storage, resource, model)

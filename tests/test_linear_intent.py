@@ -28,3 +28,15 @@ def test_linear_model_reads_accent_folded_ngrams():
     assert sum(probabilities.values()) == pytest.approx(1.0)
     probabilities = model.probabilities("telephone de l urssaf")
     assert max(probabilities, key=probabilities.get) == "tel"
+
+
+def test_weights_are_column_major_after_fit_and_after_a_pickle_round_trip():
+    import pickle
+
+    model = _Model(regularisation=30)
+    model.fit(["carte vitale perdue", "numéro urssaf", "attestation vigilance"], ["a", "b", "c"])
+    assert model.classifier.coef_.flags["F_CONTIGUOUS"]
+    model.classifier.coef_ = model.classifier.coef_.copy(order="C")  # as an older pickle holds it
+    restored = pickle.loads(pickle.dumps(model)).ready_for_prediction()
+    assert restored.classifier.coef_.flags["F_CONTIGUOUS"]
+    assert max(restored.probabilities("vitale perdue"), key=restored.probabilities("vitale perdue").get) == "a"
