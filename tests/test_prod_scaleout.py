@@ -250,17 +250,17 @@ def test_action_server_down_then_back(prod, conversation):
     assert all(fold(fact) in fold(answer) for fact in facts) and answer != failure_message()
 
 
-def test_postgres_down_then_back(prod, conversation):
-    """A turn PostgreSQL cannot serve is answered with the failure message and not stored;
-    nothing stored before is lost, and both replicas serve the conversation once it is back."""
+def _back_end_down_then_back(prod, conversation, service) -> None:
+    """While ``service`` is stopped both replicas answer the failure message and store nothing;
+    once it is back the form goes on where it was, on either replica."""
     first, second, third = IJ_DIALOG
     assert "statut" in fold(reply_text(prod.a.say(conversation, first)))
     before = prod.events(conversation)
-    prod.postgres.stop()
+    service.stop()
     try:
         during = [reply_text(replica.say(conversation, second)) for replica in (prod.a, prod.b)]
     finally:
-        prod.postgres.start()
+        service.start()
     assert during == [failure_message(), failure_message()]
     assert prod.events(conversation) == before  # nothing lost, nothing half-written
     assert "revenu" in fold(reply_text(prod.b.say(conversation, second)))
@@ -269,22 +269,14 @@ def test_postgres_down_then_back(prod, conversation):
     assert_well_formed(prod, conversation, list(IJ_DIALOG))
 
 
+def test_postgres_down_then_back(prod, conversation):
+    """A turn PostgreSQL cannot serve is not stored, and the user is told."""
+    _back_end_down_then_back(prod, conversation, prod.postgres)
+
+
 def test_redis_down_then_back(prod, conversation):
-    """Without the lock no turn runs: the user is told, nothing is stored, and the
-    conversation goes on once Redis is back."""
-    first, second, third = IJ_DIALOG
-    assert "statut" in fold(reply_text(prod.a.say(conversation, first)))
-    before = prod.events(conversation)
-    prod.redis.stop()
-    try:
-        during = [reply_text(replica.say(conversation, second)) for replica in (prod.a, prod.b)]
-    finally:
-        prod.redis.start()
-    assert during == [failure_message(), failure_message()]
-    assert prod.events(conversation) == before
-    assert "revenu" in fold(reply_text(prod.a.say(conversation, second)))
-    assert IJ_AMOUNT in reply_text(prod.b.say(conversation, third))
-    assert_well_formed(prod, conversation, list(IJ_DIALOG))
+    """Without the lock no turn runs: the user is told, nothing is stored."""
+    _back_end_down_then_back(prod, conversation, prod.redis)
 
 
 def test_replica_killed_mid_form_then_restarted(prod, conversation):
