@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 from tests.live_stack import ROOT, LiveStack
-from tests.prod_services import ActionServer, Postgres, Redis, start_services
+from serving.action_server import ActionServer
+from tests.prod_services import Postgres, Redis, start_services
 
 PROD_ENDPOINTS = ROOT / "endpoints.prod.yml"
 

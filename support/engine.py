@@ -6,23 +6,17 @@ added) and every event the turn produced, in order. The agent's tracker store gi
 that with no server to configure, no API token, no port for Rasa and no conversation
 left in the production tracker database. Custom actions still run in the real action
 server (``rasa run actions``), which the shell starts on a free port, in its own process
-group, and stops on exit; ``--actions-url`` points to one already running instead.
+group, and stops on exit (``serving.action_server``); ``--actions-url`` points to one
+already running instead.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 import warnings
 from pathlib import Path
-from typing import Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = ROOT / "models" / "assistant.tar.gz"
@@ -32,58 +26,6 @@ ACTIONS_LOG = ROOT / "var" / "log" / "support-actions.log"
 for _name, _value in (("RASA_TELEMETRY_ENABLED", "false"), ("TF_CPP_MIN_LOG_LEVEL", "3"),
                       ("SQLALCHEMY_SILENCE_UBER_WARNING", "1"), ("LOG_LEVEL", "ERROR")):
     os.environ.setdefault(_name, _value)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class ActionServer:
-    """``rasa run actions`` in its own process group, so stopping it stops its children."""
-
-    def __init__(self, port: Optional[int] = None, log_path: Path = ACTIONS_LOG) -> None:
-        self.port = port or free_port()
-        self.log_path = log_path
-        self.process: Optional[subprocess.Popen] = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/webhook"
-
-    def start(self) -> "ActionServer":
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "rasa", "run", "actions", "--port", str(self.port), "--actions", "actions"],
-                cwd=ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        return self
-
-    def wait_ready(self, timeout: float = 180) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"le serveur d'actions s'est arrêté, voir {self.log_path}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=3):
-                    return
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.5)
-        raise RuntimeError(f"serveur d'actions pas prêt après {timeout:.0f} s, voir {self.log_path}")
-
-    def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def _quiet_rasa() -> None:

@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Optional, TextIO
 
 from support.batch import FORMATS, BatchRow, read_questions, render, row_of
-from support.engine import DEFAULT_MODEL, ActionServer, Assistant
+from serving.action_server import ActionServer
+from support.engine import ACTIONS_LOG, DEFAULT_MODEL, Assistant
 from support.formatting import confidence, format_tracker, format_turn
 from support.provenance import origin_of
 from support.turns import last_turn
@@ -152,9 +153,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         return 1
     questions = read_questions(args.batch) if args.batch else []
     _stop_on_sigterm()
-    server = None if args.actions_url else ActionServer().start()
+    server = None if args.actions_url else ActionServer(log=ACTIONS_LOG).launch()
     if server is not None:
-        print(f"Serveur d'actions sur le port {server.port} (journal : {server.log_path}).", file=sys.stderr)
+        print(f"Serveur d'actions sur le port {server.port} (journal : {server.log}).", file=sys.stderr)
     assistant = None
     try:
         print("Chargement du modèle (30 à 60 s)…", file=sys.stderr, flush=True)

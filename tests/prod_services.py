@@ -11,7 +11,6 @@ import os
 import pwd
 import secrets
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -202,51 +201,3 @@ def start_services() -> tuple[Optional[Postgres], Optional[Redis], Optional[str]
         postgres.remove()
         raise
     return postgres, redis_server, None
-
-
-@dataclass
-class ActionServer:
-    """The project's action server alone, so that a test can stop it and start it again."""
-    log: Path
-    port: int = field(default_factory=free_port)
-    process: Optional[subprocess.Popen] = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/webhook"
-
-    def start(self, timeout: float = 120) -> "ActionServer":
-        root = Path(__file__).resolve().parent.parent
-        # rasa-sdk binds to $SANIC_HOST (as scripts/run.sh and scripts/run_prod.sh set it).
-        env = dict(os.environ, PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="3", SANIC_HOST="127.0.0.1")
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [str(root / ".venv" / "bin" / "rasa"), "run", "actions", "--port", str(self.port),
-                 "--actions", "actions"], cwd=root, stdout=log, stderr=subprocess.STDOUT, env=env,
-                start_new_session=True)
-        _wait(self.ready, "action server", timeout)
-        return self
-
-    def ready(self) -> bool:
-        import urllib.request
-
-        if self.process is None or self.process.poll() is not None:
-            raise RuntimeError(f"action server exited; see {self.log}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=3) as response:
-                return response.status == 200
-        except OSError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        self.process = None

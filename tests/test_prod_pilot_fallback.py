@@ -11,7 +11,7 @@ import signal
 from assistant.text import fold
 from serving.turn_guard import failure_message
 from tests.live_stack import reply_text
-from tests.prod_services import ActionServer
+from serving.action_server import ActionServer
 from tests.test_prod_scaleout import VIGILANCE, socketio_first_reply
 
 

@@ -28,7 +28,8 @@ from assistant.nlu_data import training_examples
 from assistant.text import fold
 from serving.turn_guard import failure_message
 from tests.live_stack import ROOT, LiveStack, free_port, reply_text
-from tests.prod_services import ActionServer, Postgres, Redis, consecutive_free_ports, start_services
+from serving.action_server import ActionServer
+from tests.prod_services import Postgres, Redis, consecutive_free_ports, start_services
 
 PROD_ENDPOINTS = ROOT / "endpoints.prod.yml"
 IJ_DIALOG = ("je voudrais calculer mes indemnités journalières", "artisan", "30 000 €")
