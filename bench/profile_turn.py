@@ -146,7 +146,7 @@ def summarise(turns: list[dict]) -> dict:
             "mean_ms_per_turn_by_kind": by_kind}
 
 
-async def main_async(rounds: int, rasa_schema_check: bool) -> dict:
+async def main_async(rounds: int, rasa_schema_check: bool, model: Path = MODEL) -> dict:
     from rasa.core.agent import load_agent
     from rasa.core.utils import AvailableEndpoints
     from rasa.utils.common import configure_logging_and_warnings
@@ -170,7 +170,7 @@ async def main_async(rounds: int, rasa_schema_check: bool) -> dict:
         instrument()
         endpoints = AvailableEndpoints.read_endpoints(str(workdir / "endpoints.yml"))
         started = time.perf_counter()
-        agent = await load_agent(model_path=str(MODEL), endpoints=endpoints)
+        agent = await load_agent(model_path=str(model), endpoints=endpoints)
         load_s = time.perf_counter() - started
         await replay(agent, 1, "warm")
         turns = await replay(agent, rounds, "measured")
@@ -193,12 +193,13 @@ async def main_async(rounds: int, rasa_schema_check: bool) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Profil d'un tour de conversation (dans Rasa).")
     parser.add_argument("--rounds", type=int, default=3, help="tours mesurés de bench/conversations.yml")
+    parser.add_argument("--model", type=Path, default=MODEL, help="modèle à profiler (défaut : %(default)s)")
     parser.add_argument("--rasa-schema-check", action="store_true",
                         help="profiler avec le contrôle de schéma d'origine de Rasa (avant serving/action_replies.py)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind: stop the action server
     OUT.mkdir(parents=True, exist_ok=True)
-    result = asyncio.run(main_async(args.rounds, args.rasa_schema_check))
+    result = asyncio.run(main_async(args.rounds, args.rasa_schema_check, args.model))
     (OUT / "profile.json").write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"{result['turns']} tours mesurés, moyenne par tour (ms) :")
     for label, ms in result["mean_ms_per_turn"].items():

@@ -4,13 +4,16 @@ One Rasa server is one Python process: under load it keeps one core busy while t
 core of this machine idles (bench/PROFILE.md). The production profile (endpoints.prod.yml:
 PostgreSQL tracker store, atomic Redis lock store) lets several replicas serve the same
 conversations, so the bench measures it too. The PostgreSQL cluster and Redis server are the
-throw-away ones of the tests (tests/prod_services.py). Users are spread over the replicas by
-conversation id, as a load balancer with sticky sessions would.
+throw-away ones of the tests (tests/prod_services.py). Each REST turn goes to the replica
+with the fewest turns in progress, as deploy/nginx.conf's `least_conn` does for webhooks: any
+replica can serve any turn of any conversation (the conversation is in PostgreSQL, the Redis
+lock orders its turns). A first version kept each conversation on one replica (hash of the
+sender id, like Socket.IO's sticky sessions): with 4 users, 3 of them on one replica more often
+than not, and that replica's queue made the p95.
 """
 from __future__ import annotations
 
 import threading
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -32,6 +35,8 @@ class ReplicaSet:
     postgres: Optional[Postgres] = None
     redis: Optional[Redis] = None
     action_server: Optional[ActionServer] = None
+    _in_progress: list = field(default_factory=list)
+    _balance: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def processes(self) -> list:
@@ -72,8 +77,16 @@ class ReplicaSet:
         return self
 
     def post(self, path: str, payload: Any, timeout: float = 60) -> Any:
-        sender = str(payload.get("sender", "")) if isinstance(payload, dict) else ""
-        return self.stacks[zlib.crc32(sender.encode()) % len(self.stacks)].post(path, payload, timeout=timeout)
+        with self._balance:  # least connections
+            if len(self._in_progress) != len(self.stacks):
+                self._in_progress = [0] * len(self.stacks)
+            index = min(range(len(self.stacks)), key=self._in_progress.__getitem__)
+            self._in_progress[index] += 1
+        try:
+            return self.stacks[index].post(path, payload, timeout=timeout)
+        finally:
+            with self._balance:
+                self._in_progress[index] -= 1
 
     def stop(self) -> None:
         for stack in self.stacks:

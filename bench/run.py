@@ -29,6 +29,7 @@ if str(ROOT) not in sys.path:  # `python bench/run.py` as well as `python -m ben
     sys.path.insert(0, str(ROOT))
 
 from bench import report  # noqa: E402
+from bench.bare.build_data import build as build_bare_data  # noqa: E402
 from bench.conversations import CONVERSATIONS_FILE, Conversation, load_conversations  # noqa: E402
 from bench.load import run_level  # noqa: E402
 from bench.procs import load_average, tree_rss_mb  # noqa: E402
@@ -38,7 +39,8 @@ from tests.live_stack import MODEL, LiveStack  # noqa: E402
 
 BENCH = ROOT / "bench"
 OUT = BENCH / "out"
-BARE = BENCH / "bare"
+BARE = BENCH / "bare"        # its config.yml; domain and data are generated (bench/bare/build_data.py)
+BARE_SRC = OUT / "bare" / "src"
 BARE_MODEL = OUT / "bare" / "bare.tar.gz"
 BARE_TRAINING = OUT / "bare" / "training.json"
 # Bare Rasa as `rasa init` runs it: no action server, the default in-memory tracker store.
@@ -47,13 +49,14 @@ BARE_ENDPOINTS = "# Bare Rasa: no action server, default in-memory tracker store
 
 def bare_fingerprint() -> str:
     digest = hashlib.sha256()
-    for path in sorted([BARE / "config.yml", BARE / "domain.yml", *(BARE / "data").glob("*.yml")]):
+    for path in sorted([BARE / "config.yml", BARE_SRC / "domain.yml", *(BARE_SRC / "data").glob("*.yml")]):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 
 
 def bare_model(retrain: bool) -> dict:
     """Train the bare assistant (timed) unless a model of the same inputs exists and may be reused."""
+    build_bare_data(BARE_SRC)
     fingerprint = bare_fingerprint()
     if not retrain and BARE_MODEL.exists() and BARE_TRAINING.exists():
         saved = json.loads(BARE_TRAINING.read_text())
@@ -61,8 +64,8 @@ def bare_model(retrain: bool) -> dict:
             saved["source"] = "reused model; time measured when it was trained"
             return saved
     say("Entraînement de l'assistant nu (Rasa par défaut)…")
-    training = timed_train(["--config", str(BARE / "config.yml"), "--domain", str(BARE / "domain.yml"),
-                            "--data", str(BARE / "data")], BARE_MODEL.parent, "bare",
+    training = timed_train(["--config", str(BARE / "config.yml"), "--domain", str(BARE_SRC / "domain.yml"),
+                            "--data", str(BARE_SRC / "data")], BARE_MODEL.parent, "bare",
                            OUT / "bare" / "train.log")
     training["fingerprint"] = fingerprint
     BARE_TRAINING.write_text(json.dumps(training, indent=2))
@@ -125,7 +128,8 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
     parser.add_argument("--levels", default="1,4,16", help="utilisateurs simultanés par palier")
     parser.add_argument("--warmup", type=float, help="secondes de chauffe par palier (défaut 10)")
     parser.add_argument("--seconds", type=float, help="secondes mesurées par palier (défaut 60)")
-    parser.add_argument("--only", choices=["ours", "bare"], help="un seul des deux assistants")
+    parser.add_argument("--only", choices=["ours", "bare", "replicas"],
+                        help="un seul des assistants (replicas : seulement le profil production)")
     parser.add_argument("--replicas", type=int, default=2,
                         help="mesurer aussi le profil production à N répliques (PostgreSQL + Redis) ; 0 : non")
     args = parser.parse_args(argv)
@@ -168,27 +172,30 @@ def main(argv: Optional[list[str]] = None) -> int:
                              "(endpoints.prod.yml: PostgreSQL tracker store, atomic Redis lock store) and "
                              "one action server; users spread over replicas by conversation id (sticky); "
                              "rss_mb is one replica's",
-            "bare": "bench/bare (spaCy pipeline of ours without custom components, Rasa default "
-                    "policies incl. TEDPolicy and UnexpecTEDIntentPolicy), in-memory tracker store",
+            "bare": "bench/bare: all our intents and training examples, every intent answered by an "
+                    "utter_ response (FAQ answers from knowledge/), spaCy pipeline of ours without "
+                    "custom components, Rasa default policies incl. TEDPolicy and "
+                    "UnexpecTEDIntentPolicy, in-memory tracker store, no action server",
         },
         "reference_bare_team": report.TEAM_BARE_REFERENCE,
         "assistants": {},
     }
     try:
-        bare_training = bare_model(retrain=not args.quick) if args.only != "ours" else None
+        bare_training = bare_model(retrain=not args.quick) if args.only is None or args.only == "bare" else None
         training = our_training(args.train) if args.only != "bare" else None
         if args.only != "bare":
-            ours = bench_assistant("ours", LiveStack(workdir=OUT / "ours-stack"), conversations,
-                                   args.levels, args.warmup, args.seconds, check=True)
-            ours["training"] = training
-            results["assistants"]["ours"] = ours
+            if args.only != "replicas":
+                ours = bench_assistant("ours", LiveStack(workdir=OUT / "ours-stack"), conversations,
+                                       args.levels, args.warmup, args.seconds, check=True)
+                ours["training"] = training
+                results["assistants"]["ours"] = ours
             if args.replicas > 1:
                 replicas = bench_assistant(f"ours x{args.replicas}", ReplicaSet(OUT / "replicas", args.replicas),
                                            conversations, args.levels, args.warmup, args.seconds, check=True)
                 replicas["replicas"] = args.replicas
                 replicas["training"] = training
                 results["assistants"]["ours_replicas"] = replicas
-        if args.only != "ours":
+        if args.only is None or args.only == "bare":
             bare_stack = LiveStack(workdir=OUT / "bare-stack", model=BARE_MODEL, actions=False,
                                    endpoints_text=BARE_ENDPOINTS)
             bare = bench_assistant("bare", bare_stack, conversations, args.levels, args.warmup,

@@ -1,7 +1,8 @@
 """List every FAQ intent of knowledge/faq in domain.yml and in the generated rules.
 
-The rules answer an FAQ question at any time, also in the middle of a form (the form then
-asks its question again), and let the basic intents interrupt a form the same way. Run by
+The rules answer an FAQ question outside forms and let the basic intents interrupt a form
+(the form then asks its question again). An FAQ question in the middle of a form is
+components/faq_policy.py's job: as rules it cost RulePolicy 444 extra rule states. Run by
 `make sync-faq` after adding or removing an entry or a form; tests/test_faq_knowledge.py
 fails when the generated parts are out of date, so nobody has to remember it twice.
 """
@@ -64,17 +65,6 @@ def rules_text(intents: list[str], forms: list[str]) -> str:
         "  - action: action_answer_faq",
     ]
     for form in forms:
-        lines += [
-            "",
-            f"- rule: an FAQ question interrupts {form}, then the form goes on",
-            "  condition:",
-            f"  - active_loop: {form}",
-            "  steps:",
-            *_or_intents(intents),
-            "  - action: action_answer_faq",
-            f"  - action: {form}",
-            f"  - active_loop: {form}",
-        ]
         for intent, action in INTERRUPTIONS.items():
             lines += [
                 "",

@@ -11,13 +11,16 @@ cannot be reached during a user's turn, the turn is stopped and the user told so
 """
 from __future__ import annotations
 
+import itertools
+import json
 from pathlib import Path
-from typing import Any, Dict, Iterator, Optional, Text
+from typing import Any, Dict, Optional, Text
 
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.pii import mask_everywhere
@@ -25,17 +28,6 @@ from serving import action_replies
 from serving.turn_guard import abort_turn
 
 action_replies.install()  # every server profile loads this module (see serving/action_replies.py)
-
-
-class _MaskedEvent:
-    """Just what ``SQLTrackerStore.save`` reads from an event, with personal data masked."""
-
-    def __init__(self, event: Any) -> None:
-        self.type_name = event.type_name
-        self._event = event
-
-    def as_dict(self) -> Dict[Text, Any]:
-        return mask_everywhere(self._event.as_dict())
 
 
 def _sqlite_write_ahead_log(connection: Any, _record: Any) -> None:
@@ -50,6 +42,34 @@ def _sqlite_write_ahead_log(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _session_statements(table: sa.Table) -> tuple[Any, Any]:
+    """Rasa's two per-turn queries (events of the current session; how many are stored), as
+    Core statements built once with the sender id as a parameter.
+
+    Same SQL meaning as ``SQLTrackerStore._event_query``: events from the latest
+    ``session_started`` on, or all of them when there is none. Rasa rebuilds them with the ORM
+    on every turn; with the per-event ORM inserts that was ~7 ms of a 40 ms turn
+    (bench/PROFILE.md).
+    """
+    sender = sa.bindparam("sender_id")
+    session_start = (sa.select(sa.func.max(table.c.timestamp))
+                     .where(table.c.sender_id == sender, table.c.type_name == SessionStarted.type_name)
+                     .scalar_subquery())
+    in_session = sa.and_(table.c.sender_id == sender,
+                         sa.or_(table.c.timestamp >= session_start, session_start.is_(None)))
+    count = sa.select(sa.func.count()).select_from(table).where(in_session)
+    data = sa.select(table.c.data).where(in_session).order_by(table.c.id)
+    return count, data
+
+
+def _row(sender_id: Text, event: Any) -> Dict[Text, Any]:
+    """One ``events`` row, as ``SQLTrackerStore.save`` writes it, personal data masked."""
+    data = mask_everywhere(event.as_dict())
+    return {"sender_id": sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+            "action_name": data.get("name"), "data": json.dumps(data)}
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, dialect: Text = "sqlite", db: Text = "rasa.db", **kwargs: Any) -> None:
         if dialect == "sqlite" and db and db != ":memory:":
@@ -62,21 +82,32 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self.engine.dispose()
             self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
             self.sessionmaker = sessionmaker(bind=self.engine)
+        self._count_stored, self._session_events = _session_statements(self.SQLEvent.__table__)
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         try:
-            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+            if fetch_events_from_all_sessions:
+                return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+            with self.session_scope() as session:
+                rows = session.execute(self._session_events, {"sender_id": sender_id}).scalars().all()
         except DBAPIError as error:
             abort_turn(error)
             raise
+        if not rows or not self.domain:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, [json.loads(data) for data in rows], self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        """Append the events not stored yet, in one multi-row INSERT and one commit."""
         try:
-            await super().save(tracker)
+            await self.stream_events(tracker)
+            with self.session_scope() as session:
+                stored = session.execute(self._count_stored, {"sender_id": tracker.sender_id}).scalar()
+                rows = [_row(tracker.sender_id, event)
+                        for event in itertools.islice(tracker.events, stored, len(tracker.events))]
+                if rows:
+                    session.execute(self.SQLEvent.__table__.insert(), rows)
+                session.commit()
         except DBAPIError as error:
             abort_turn(error)
             raise
-
-    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
-        for event in super()._additional_events(session, tracker):
-            yield _MaskedEvent(event)

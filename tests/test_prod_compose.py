@@ -30,9 +30,13 @@ def test_passwords_come_from_the_environment_only():
                 assert str(value).startswith("${" + key + ":?"), (name, key)
 
 
-def test_load_balancer_is_sticky_and_lists_every_replica():
+def test_load_balancer_sticky_for_socketio_least_busy_for_webhooks_and_lists_every_replica():
     conf = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
-    upstream = re.search(r"upstream \w+ \{(.*?)\}", conf, re.DOTALL).group(1)
-    assert re.search(r"^\s*ip_hash;", upstream, re.MULTILINE)
-    assert sorted(re.findall(r"server ([\w-]+):5005", upstream)) == REPLICAS
+    upstreams = dict(re.findall(r"upstream (\w+) \{(.*?)\}", conf, re.DOTALL))
+    assert re.search(r"^\s*ip_hash;", upstreams["rasa_socketio"], re.MULTILINE)
+    assert re.search(r"^\s*least_conn;", upstreams["rasa_webhooks"], re.MULTILINE)
+    for body in upstreams.values():
+        assert sorted(re.findall(r"server ([\w-]+):5005", body)) == REPLICAS
+    locations = dict(re.findall(r"location ([^{]+?) \{\s*proxy_pass http://(\w+);", conf))
+    assert locations == {"/socket.io/": "rasa_socketio", "/webhooks/": "rasa_webhooks", "= /": "rasa_webhooks"}
     assert "./deploy/nginx.conf" in SERVICES["lb"]["volumes"][0]

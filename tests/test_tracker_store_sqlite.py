@@ -1,9 +1,11 @@
-"""The pilot's SQLite tracker store: write-ahead log, and turns readable by another process."""
+"""The pilot's SQLite tracker store: write-ahead log, turns readable by another process, and the
+same rows and sessions as Rasa's own SQL store."""
 import asyncio
 import sqlite3
 
+from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from serving.tracker_store import RedactingSQLTrackerStore
@@ -22,3 +24,39 @@ def test_sqlite_store_uses_a_write_ahead_log_and_commits_are_visible(tmp_path):
     assert len(texts) == 1 and "paul@exemple.org" not in texts[0] and "bonjour" in texts[0]
     restored = asyncio.run(store.retrieve("u1"))
     assert restored.latest_message.intent["name"] == "greet"
+
+
+def _turn(text, new_session=False):
+    """The events of one turn, created once so that both stores get identical timestamps."""
+    events = [ActionExecuted("action_session_start"), SessionStarted()] if new_session else []
+    return events + [UserUttered(text, {"name": "faq_tel_urssaf", "confidence": 0.9}),
+                     ActionExecuted("action_answer_faq"), BotUttered("Appelez le 3698."),
+                     ActionExecuted("action_listen")]
+
+
+def test_rows_and_sessions_are_what_rasas_own_store_writes_and_reads(tmp_path):
+    """Our Core statements replace Rasa's ORM queries: same rows, same session cut, no duplicates
+    when two replicas (two store objects on one database) save the same conversation in turn."""
+    domain = Domain.empty()
+    ours = [RedactingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "ours.db"))
+            for _ in range(2)]
+    rasa = SQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    for number, text in enumerate(["numéro urssaf", "et pour la retraite ?", "merci"]):
+        events = _turn(text, new_session=number == 2)  # the third turn opens a new session
+        for store in (ours[number % 2], rasa):  # our replicas alternate
+            tracker = asyncio.run(store.retrieve("u1")) or DialogueStateTracker("u1", slots=[])
+            for event in events:
+                tracker.update(event)
+            asyncio.run(store.save(tracker))
+
+    def rows(db):
+        with sqlite3.connect(db) as connection:
+            return connection.execute("SELECT sender_id, type_name, intent_name, action_name, data "
+                                      "FROM events ORDER BY id").fetchall()
+    assert rows(tmp_path / "ours.db") == rows(tmp_path / "rasa.db")
+    assert len(rows(tmp_path / "ours.db")) == 3 * 4 + 2
+    for store in (*ours, rasa):
+        current = asyncio.run(store.retrieve("u1"))
+        assert [e.text for e in current.events if isinstance(e, UserUttered)] == ["merci"]
+        everything = asyncio.run(store.retrieve_full_tracker("u1"))
+        assert len([e for e in everything.events if isinstance(e, UserUttered)]) == 3
