@@ -40,9 +40,11 @@ CANNED = {
 # Our own utter_ responses reused as they are (name in our domain.yml).
 OURS = {"greet": "utter_greet", "goodbye": "utter_goodbye", "thank": "utter_thank",
         "bot_challenge": "utter_iamabot", "out_of_scope": "utter_out_of_scope",
-        "help": "utter_help_intro", "affirm": "utter_anything_else", "restart": "utter_restart",
+        "help": "utter_help_intro", "affirm": "utter_anything_else",
         "human_handoff": "utter_human_handoff", "insult": "utter_insult",
         "donnees_personnelles": "utter_personal_data"}
+# Intents Rasa answers with its own default action (restart -> action_restart): no rule.
+RASA_DEFAULTS = {"restart"}
 REPHRASE = "Désolé, je n'ai pas compris. Pouvez-vous reformuler ?"
 
 
@@ -69,6 +71,8 @@ def responses(names: list[str]) -> dict[str, list[dict]]:
     answers = {entry.intent: entry.answer for entry in faq.all_entries()}
     result: dict[str, list[dict]] = {}
     for intent in names:
+        if intent in RASA_DEFAULTS:
+            continue
         if intent in answers:
             text = answers[intent]
         elif intent in OURS:
@@ -100,7 +104,7 @@ def build(destination: Path = DEFAULT_DESTINATION) -> Path:
         {"intent": intent, "examples": _Literal("".join(f"- {text}\n" for text in examples[intent]))}
         for intent in names]})
     rules = [{"rule": f"answer {intent}", "steps": [{"intent": intent}, {"action": f"utter_{intent}"}]}
-             for intent in names]
+             for intent in names if intent not in RASA_DEFAULTS]
     rules.append({"rule": "low NLU confidence", "steps": [{"intent": "nlu_fallback"},
                                                            {"action": "utter_please_rephrase"}]})
     write(destination / "data" / "rules.yml", {"version": "3.1", "rules": rules})
