@@ -55,6 +55,7 @@ class ReplicaSet:
             self.stacks = [LiveStack(workdir=self.workdir / f"replica-{i}", actions=False, extra_env=env,
                                      endpoints_text=PROD_ENDPOINTS.read_text(encoding="utf-8"))
                            for i in range(self.count)]
+            self._in_progress = [0] * self.count
             errors: list[BaseException] = []
 
             def start(stack: LiveStack) -> None:
@@ -78,8 +79,6 @@ class ReplicaSet:
 
     def post(self, path: str, payload: Any, timeout: float = 60) -> Any:
         with self._balance:  # least connections
-            if len(self._in_progress) != len(self.stacks):
-                self._in_progress = [0] * len(self.stacks)
             index = min(range(len(self.stacks)), key=self._in_progress.__getitem__)
             self._in_progress[index] += 1
         try:

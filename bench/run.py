@@ -170,7 +170,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             "ours": "models/assistant.tar.gz, action server, redacting SQLite tracker store",
             "ours_replicas": "the same model as the production profile runs it: N Rasa replicas "
                              "(endpoints.prod.yml: PostgreSQL tracker store, atomic Redis lock store) and "
-                             "one action server; users spread over replicas by conversation id (sticky); "
+                             "one action server; each turn sent to the replica with the fewest turns in progress (least_conn); "
                              "rss_mb is one replica's",
             "bare": "bench/bare: all our intents and training examples, every intent answered by an "
                     "utter_ response (FAQ answers from knowledge/), spaCy pipeline of ours without "
@@ -181,7 +181,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         "assistants": {},
     }
     try:
-        bare_training = bare_model(retrain=not args.quick) if args.only is None or args.only == "bare" else None
+        bare_training = bare_model(retrain=not args.quick) if args.only in (None, "bare") else None
         training = our_training(args.train) if args.only != "bare" else None
         if args.only != "bare":
             if args.only != "replicas":
@@ -195,7 +195,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                 replicas["replicas"] = args.replicas
                 replicas["training"] = training
                 results["assistants"]["ours_replicas"] = replicas
-        if args.only is None or args.only == "bare":
+        if args.only in (None, "bare"):
             bare_stack = LiveStack(workdir=OUT / "bare-stack", model=BARE_MODEL, actions=False,
                                    endpoints_text=BARE_ENDPOINTS)
             bare = bench_assistant("bare", bare_stack, conversations, args.levels, args.warmup,

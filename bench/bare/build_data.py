@@ -59,15 +59,7 @@ def _literal(dumper: yaml.Dumper, text: _Literal) -> yaml.Node:
 yaml.add_representer(_Literal, _literal)
 
 
-def intents() -> list[str]:
-    """Every intent of our domain that has training examples, in the domain's order."""
-    ours = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["intents"]
-    examples = training_examples()
-    return [intent for intent in ours if examples.get(intent)]
-
-
-def responses(names: list[str]) -> dict[str, list[dict]]:
-    our_domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+def responses(names: list[str], our_domain: dict) -> dict[str, list[dict]]:
     answers = {entry.intent: entry.answer for entry in faq.all_entries()}
     result: dict[str, list[dict]] = {}
     for intent in names:
@@ -91,13 +83,16 @@ def write(path: Path, data: dict) -> None:
                     encoding="utf-8")
 
 
-def build(destination: Path = DEFAULT_DESTINATION) -> Path:
-    names = intents()
-    examples = training_examples()
+def build(destination: Path = DEFAULT_DESTINATION) -> dict[str, list[str]]:
+    """Write the bare assistant's files; returns its examples by intent (our domain's order)."""
+    our_domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    all_examples = training_examples()
+    examples = {intent: all_examples[intent] for intent in our_domain["intents"] if all_examples.get(intent)}
+    names = list(examples)
     write(destination / "domain.yml", {
         "version": "3.1",
         "intents": names,
-        "responses": responses(names),
+        "responses": responses(names, our_domain),
         "session_config": {"session_expiration_time": 60, "carry_over_slots_to_new_session": True},
     })
     write(destination / "data" / "nlu.yml", {"version": "3.1", "nlu": [
@@ -125,13 +120,13 @@ def build(destination: Path = DEFAULT_DESTINATION) -> Path:
             {"intent": "thank"}, {"action": "utter_thank"}]},
     ]
     write(destination / "data" / "stories.yml", {"version": "3.1", "stories": stories})
-    return destination
+    return examples
 
 
 def main() -> None:
-    destination = build(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DESTINATION)
-    names = intents()
-    print(f"{len(names)} intentions, {sum(len(training_examples()[i]) for i in names)} exemples -> {destination}")
+    destination = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DESTINATION
+    examples = build(destination)
+    print(f"{len(examples)} intentions, {sum(map(len, examples.values()))} exemples -> {destination}")
 
 
 if __name__ == "__main__":
