@@ -6,6 +6,7 @@ the IJ calculator and the agency finder. Words come from ``knowledge/statuses.ym
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from typing import Optional
 
@@ -45,6 +46,13 @@ def _lexicon() -> dict:
     return data
 
 
+@functools.lru_cache(maxsize=None)
+def _folded(term: str) -> str:
+    """Lexicon terms folded once per process: folding them on every call was a third of the
+    action server's CPU under load (py-spy, bench/PROFILE.md, fourth pass)."""
+    return fold(term)
+
+
 def parse_status(text: str) -> Optional[StatusMatch]:
     """The status the user states in ``text``, or None when nothing matches confidently."""
     if not text:
@@ -53,13 +61,13 @@ def parse_status(text: str) -> Optional[StatusMatch]:
     lex = _lexicon()
     for code, prof in lex["professions_liberales"].items():
         for term in prof["words"]:
-            if contains_term(text_words, fold(term)):
+            if contains_term(text_words, _folded(term)):
                 # a micro-entrepreneur consultant is still a micro-entrepreneur
-                if any(contains_term(text_words, fold(t)) for t in lex["statuses"]["micro_entrepreneur"]["words"]):
+                if any(contains_term(text_words, _folded(t)) for t in lex["statuses"]["micro_entrepreneur"]["words"]):
                     return StatusMatch(Status.MICRO_ENTREPRENEUR, term, prof["caisse"])
                 return StatusMatch(Status.PROFESSION_LIBERALE, term, prof["caisse"])
     for status in _PRIORITY:
         for term in lex["statuses"][status.value]["words"]:
-            if contains_term(text_words, fold(term)):
+            if contains_term(text_words, _folded(term)):
                 return StatusMatch(status, term)
     return None

@@ -10,6 +10,7 @@ blended confidence is what the FallbackClassifier after this step judges.
 from __future__ import annotations
 
 import pickle
+from collections import Counter
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
@@ -48,17 +49,63 @@ class _Model:
         self.ready_for_prediction()
 
     def ready_for_prediction(self) -> "_Model":
-        """Keep the weights column-major: sparse features times ``coef_.T`` then needs no copy.
-
-        In C order scikit-learn copies the 90 x 31 000 weight matrix on every prediction
-        (numpy ``ravel``): 10 ms of a 45 ms turn (bench/PROFILE.md), 1.3 ms without the copy.
-        """
-        self.classifier.coef_ = np.asfortranarray(self.classifier.coef_)
+        """Build the scorer used for prediction (not pickled: derived from what is)."""
+        self._scorer = _Scorer(self) if _Scorer.applies_to(self.classifier) else None
         return self
 
+    def __getstate__(self) -> Dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_scorer", None)
+        return state
+
     def probabilities(self, text: str) -> Dict[str, float]:
-        row = self.classifier.predict_proba(self._features([text]))[0]
+        scorer = getattr(self, "_scorer", None)
+        if scorer is not None:
+            row = scorer.probabilities(text)
+        else:
+            row = self.classifier.predict_proba(self._features([text]))[0]
         return dict(zip(self.classifier.classes_, row.tolist()))
+
+
+class _Scorer:
+    """scikit-learn's transform + predict_proba for one message, without their overhead.
+
+    For one short message, TfidfVectorizer.transform (twice), the sparse hstack and the input
+    checks of predict_proba took 1.3 ms of the model's 1.4 ms; a replica spent ~8 % of its CPU
+    there under load (py-spy, bench/PROFILE.md, fourth pass). The same arithmetic on the few
+    n-grams present: sublinear tf (1 + log count) times idf, L2-normalised per vectoriser, dot
+    the weight rows of those n-grams, softmax of the multinomial model: 0.15 ms, same
+    probabilities (tests/test_linear_intent.py compares them with scikit-learn's).
+    """
+
+    def __init__(self, model: _Model) -> None:
+        self._parts = []
+        offset = 0
+        for vectoriser in (model.chars, model.words):
+            self._parts.append((vectoriser.build_analyzer(), vectoriser.vocabulary_, vectoriser.idf_, offset))
+            offset += len(vectoriser.vocabulary_)
+        self._weights = np.ascontiguousarray(model.classifier.coef_.T)  # one row per n-gram
+        self._intercept = model.classifier.intercept_
+
+    @staticmethod
+    def applies_to(classifier: LogisticRegression) -> bool:
+        """Softmax of one row per class: the multinomial case (more than two intents)."""
+        return len(classifier.classes_) > 2 and classifier.coef_.shape[0] == len(classifier.classes_)
+
+    def probabilities(self, text: str) -> np.ndarray:
+        scores = self._intercept.copy()
+        for analyse, vocabulary, idf, offset in self._parts:
+            counts = Counter(i for i in map(vocabulary.get, analyse(text)) if i is not None)
+            if not counts:
+                continue
+            columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            values = np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts))) + 1.0
+            values *= idf[columns]
+            values /= np.sqrt(values @ values)
+            scores += values @ self._weights[columns + offset]
+        scores -= scores.max()
+        np.exp(scores, out=scores)
+        return scores / scores.sum()
 
 
 def blend(linear: Dict[str, float], diet: Dict[str, float], weight: float) -> List[tuple[str, float]]:

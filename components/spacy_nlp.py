@@ -1,10 +1,12 @@
-"""Rasa's SpacyNLP without the spaCy pipes nothing here reads.
+"""Rasa's SpacyNLP reduced to what the pipeline reads: spaCy's tokenizer and word vectors.
 
-Rasa loads `fr_core_news_md` minus its parser, so every message still runs the named-entity
-recogniser: 2.2 of the 4.7 ms spaCy takes per message, for entities no component uses
-(SpacyTokenizer keeps tokens, lemmas and POS; SpacyFeaturizer the word vectors; our entities
-come from assistant/ parsers). The lemmatizer stays: CountVectorsFeaturizer counts lemmas, and
-the French lemmatizer needs the morphologizer and its tok2vec.
+Rasa loads `fr_core_news_md` minus its parser, so every message still ran tok2vec, the
+morphologizer, the attribute ruler, the lemmatizer and the named-entity recogniser: 3.4 ms
+of CPU per message, 13-14 % of a replica's CPU under load (py-spy, bench/PROFILE.md, fourth
+pass), for outputs nothing needs. SpacyFeaturizer reads the static word vectors, which live in
+the vocabulary and are identical without those pipes; both CountVectorsFeaturizers count words
+(`use_lemma: false` in config.yml), not lemmas; nothing reads POS tags or spaCy entities (ours
+come from assistant/ parsers). What is left is the tokenizer: 0.02 ms per message.
 
 The class keeps Rasa's name on purpose: SpacyTokenizer and SpacyFeaturizer find their model
 provider by the class name "SpacyNLP" (`model_from`), so a differently named subclass would
@@ -19,8 +21,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.utils import spacy_utils
 from rasa.nlu.utils.spacy_utils import SpacyModel
 
-# Pipes of fr_core_news_md whose output no component of config.yml reads.
-UNUSED_PIPES = ("parser", "ner")
+# Pipes of fr_core_news_md whose output no component of config.yml reads: all of them (the
+# tokenizer is not a pipe, the vectors belong to the vocabulary).
+UNUSED_PIPES = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner")
 
 
 @DefaultV1Recipe.register(

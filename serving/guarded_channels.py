@@ -13,17 +13,24 @@ from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
-from serving import action_replies
+from serving import action_http, action_replies
 from serving.turn_guard import guard_turn
 
+action_http.install()  # one kept-alive session to the action server (serving/action_http.py)
 action_replies.install()  # also when the tracker store is not ours (serving/action_replies.py)
+
+
+def _closing_action_sessions(blueprint: Blueprint) -> Blueprint:
+    """Both channels are always on: either closes the kept-alive action-server sessions."""
+    blueprint.listener("after_server_stop")(action_http.close_sessions)
+    return blueprint
 
 
 class GuardedRestInput(RestInput):
     def blueprint(self, on_new_message: Callable[[Any], Awaitable[Any]]) -> Blueprint:
-        return super().blueprint(guard_turn(on_new_message))
+        return _closing_action_sessions(super().blueprint(guard_turn(on_new_message)))
 
 
 class GuardedSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[Any], Awaitable[Any]]) -> Blueprint:
-        return super().blueprint(guard_turn(on_new_message))
+        return _closing_action_sessions(super().blueprint(guard_turn(on_new_message)))

@@ -4,8 +4,10 @@ Rasa stores the raw user text in every ``user`` event. This store masks NIR, IBA
 addresses and phone numbers in every string of an event before it is written, whatever the
 channel the message came from. With SQLite it also creates the database folder (``var/``)
 so that a fresh checkout starts without a manual step. With a server database (PostgreSQL in
-the production profile) pooled connections are checked before use, so that the first turns
-after a database restart do not fail on connections the server has closed. When the database
+the production profile) a statement that fails because its pooled connection was closed by a
+database restart is run once more: SQLAlchemy has then discarded the pool's old connections,
+so the retry uses a fresh one. (Checking every connection before use, `pool_pre_ping`, cost a
+round trip per query, ~3 % of a replica's CPU under load: bench/PROFILE.md.) When the database
 cannot be reached during a user's turn, the turn is stopped and the user told so
 (serving/turn_guard.py) rather than answered from an empty conversation that is never stored.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
-from typing import Any, Dict, Optional, Text
+from typing import Any, Callable, Dict, Optional, Text, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
@@ -24,10 +26,16 @@ from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.pii import mask_everywhere
-from serving import action_replies
+from serving import action_http, action_replies
 from serving.turn_guard import abort_turn
 
+action_http.install()  # one kept-alive session to the action server (serving/action_http.py)
 action_replies.install()  # every server profile loads this module (see serving/action_replies.py)
+
+T = TypeVar("T")
+# Set by _retrieve on the trackers it builds: how many of their events are stored in the
+# current session (what the count query of save() would return).
+_STORED_IN_SESSION = "_redacting_store_stored_in_session"
 
 
 def _sqlite_write_ahead_log(connection: Any, _record: Any) -> None:
@@ -70,6 +78,23 @@ def _row(sender_id: Text, event: Any) -> Dict[Text, Any]:
             "action_name": data.get("name"), "data": json.dumps(data)}
 
 
+def _with_one_reconnect(work: Callable[[], T]) -> T:
+    """Run a database step; once more if it failed on a connection the server had closed.
+
+    Any other database error, or a second failure, stops the turn (serving/turn_guard.py).
+    """
+    try:
+        try:
+            return work()
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        return work()
+    except DBAPIError as error:
+        abort_turn(error)
+        raise
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, dialect: Text = "sqlite", db: Text = "rasa.db", **kwargs: Any) -> None:
         if dialect == "sqlite" and db and db != ":memory:":
@@ -80,34 +105,49 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         else:
             url = self.engine.url
             self.engine.dispose()
-            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+            self.engine = sa.create_engine(url, **create_engine_kwargs(url))
             self.sessionmaker = sessionmaker(bind=self.engine)
         self._count_stored, self._session_events = _session_statements(self.SQLEvent.__table__)
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
-        try:
-            if fetch_events_from_all_sessions:
+        if fetch_events_from_all_sessions:
+            try:
                 return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+            except DBAPIError as error:
+                abort_turn(error)
+                raise
+
+        def read() -> list:
             with self.session_scope() as session:
-                rows = session.execute(self._session_events, {"sender_id": sender_id}).scalars().all()
-        except DBAPIError as error:
-            abort_turn(error)
-            raise
+                return session.execute(self._session_events, {"sender_id": sender_id}).scalars().all()
+
+        rows = _with_one_reconnect(read)
         if not rows or not self.domain:
             return None
-        return DialogueStateTracker.from_dict(sender_id, [json.loads(data) for data in rows], self.domain.slots)
+        tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(data) for data in rows], self.domain.slots)
+        setattr(tracker, _STORED_IN_SESSION, len(rows))
+        return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Append the events not stored yet, in one multi-row INSERT and one commit."""
-        try:
-            await self.stream_events(tracker)
+        await self.stream_events(tracker)
+        # Read by _retrieve under the conversation's lock, the count of stored events is still
+        # exact: the usual turn (read, add events, save once) skips the count query.
+        # Popped: a second save of the same object counts again.
+        known = vars(tracker).pop(_STORED_IN_SESSION, None)
+        attempts = itertools.count()
+
+        def write() -> None:
+            # Counted again on a retry: what a failed attempt did commit is not written twice.
             with self.session_scope() as session:
-                stored = session.execute(self._count_stored, {"sender_id": tracker.sender_id}).scalar()
+                if next(attempts) == 0 and known is not None:
+                    stored = known
+                else:
+                    stored = session.execute(self._count_stored, {"sender_id": tracker.sender_id}).scalar()
                 rows = [_row(tracker.sender_id, event)
                         for event in itertools.islice(tracker.events, stored, len(tracker.events))]
                 if rows:
                     session.execute(self.SQLEvent.__table__.insert(), rows)
                 session.commit()
-        except DBAPIError as error:
-            abort_turn(error)
-            raise
+
+        _with_one_reconnect(write)

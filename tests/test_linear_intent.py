@@ -30,13 +30,35 @@ def test_linear_model_reads_accent_folded_ngrams():
     assert max(probabilities, key=probabilities.get) == "tel"
 
 
-def test_weights_are_column_major_after_fit_and_after_a_pickle_round_trip():
+def test_fast_scorer_gives_scikit_learns_probabilities_also_after_a_pickle_round_trip():
     import pickle
 
-    model = _Model(regularisation=30)
-    model.fit(["carte vitale perdue", "numéro urssaf", "attestation vigilance"], ["a", "b", "c"])
-    assert model.classifier.coef_.flags["F_CONTIGUOUS"]
-    model.classifier.coef_ = model.classifier.coef_.copy(order="C")  # as an older pickle holds it
+    import numpy as np
+
+    import tarfile
+
+    from assistant.nlu_data import training_examples
+    from tests.live_stack import MODEL
+
+    with tarfile.open(MODEL) as archive:  # the model as trained: 90 intents, the real vocabulary
+        name = next(n for n in archive.getnames() if n.endswith("/linear_intent.pkl"))
+        model = pickle.loads(archive.extractfile(name).read()).ready_for_prediction()
+    texts = [text for values in training_examples().values() for text in values]
     restored = pickle.loads(pickle.dumps(model)).ready_for_prediction()
-    assert restored.classifier.coef_.flags["F_CONTIGUOUS"]
-    assert max(restored.probabilities("vitale perdue"), key=restored.probabilities("vitale perdue").get) == "a"
+    assert "_scorer" not in pickle.loads(pickle.dumps(model)).__dict__  # derived, not stored
+    probes = texts[::37] + ["", "   ", "zzzz qqqq", "3698", "C KOI LE NUM URSSAF ??", "Été à l'hôpital — arrêt 🤒",
+                            "a" * 3000, "attestation attestation attestation vigilance"]
+    for text in probes:
+        expected = model.classifier.predict_proba(model._features([text]))[0]
+        for scored in (model, restored):
+            assert scored._scorer is not None
+            got = scored.probabilities(text)
+            assert np.allclose([got[c] for c in model.classifier.classes_], expected, atol=1e-12, rtol=0)
+
+
+def test_two_intents_fall_back_to_scikit_learn():
+    """Binary logistic regression is a sigmoid of one row, not a softmax: the scorer stays out."""
+    model = _Model(regularisation=30)
+    model.fit(["carte vitale perdue", "numéro urssaf"], ["a", "b"])
+    assert model._scorer is None
+    assert max(model.probabilities("vitale perdue"), key=model.probabilities("vitale perdue").get) == "a"

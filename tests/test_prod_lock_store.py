@@ -75,3 +75,22 @@ def test_locked_sections_never_overlap_and_the_lock_is_removed(redis_server):
         list(pool.map(worker, range(THREADS)))
     assert entries[0] == THREADS * 5 and overlaps[0] == 0
     assert replicas[0].get_lock("conv2") is None
+
+
+def test_uncontended_turn_uses_the_one_round_trip_path_and_a_queued_ticket_survives(redis_server):
+    """A free conversation: ticket 0 by SET NX, released by compare-and-delete. When another
+    replica queued meanwhile, the release falls through to the transaction and keeps its ticket."""
+    first, second = stores(redis_server, 2)
+    assert first.issue_ticket("conv3") == 0
+    assert ("conv3", 0) in first._created  # created by SET NX
+    first.cleanup("conv3", 0)
+    assert first.get_lock("conv3") is None and not first._created
+
+    assert first.issue_ticket("conv4") == 0
+    assert second.issue_ticket("conv4") == 1  # the lock existed: transaction path
+    assert ("conv4", 1) not in second._created
+    first.cleanup("conv4", 0)
+    lock = second.get_lock("conv4")
+    assert lock is not None and [t.number for t in lock.tickets] == [1] and not lock.is_locked(1)
+    second.cleanup("conv4", 1)
+    assert second.get_lock("conv4") is None

@@ -60,3 +60,22 @@ def test_rows_and_sessions_are_what_rasas_own_store_writes_and_reads(tmp_path):
         assert [e.text for e in current.events if isinstance(e, UserUttered)] == ["merci"]
         everything = asyncio.run(store.retrieve_full_tracker("u1"))
         assert len([e for e in everything.events if isinstance(e, UserUttered)]) == 3
+
+
+def test_a_tracker_saved_twice_stores_each_event_once(tmp_path):
+    """The count read at retrieve time serves the first save only; a second save of the same
+    object (more events, even a new session) counts what is stored again."""
+    store = RedactingSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"))
+    first = DialogueStateTracker("u1", slots=[])
+    for event in _turn("numéro urssaf"):
+        first.update(event)
+    asyncio.run(store.save(first))
+    tracker = asyncio.run(store.retrieve("u1"))
+    for text, new_session in (("et la retraite ?", False), ("merci", True)):
+        for event in _turn(text, new_session):
+            tracker.update(event)
+        asyncio.run(store.save(tracker))
+    with sqlite3.connect(tmp_path / "t.db") as connection:
+        users = [row[0] for row in connection.execute("SELECT data FROM events WHERE type_name='user' ORDER BY id")]
+    assert len(users) == 3 and "merci" in users[-1]
+    assert len(asyncio.run(store.retrieve_full_tracker("u1")).events) == 3 * 4 + 2
