@@ -101,8 +101,10 @@ class _Scorer:
             columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
             values = np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts))) + 1.0
             values *= idf[columns]
-            values /= np.sqrt(values @ values)
-            scores += values @ self._weights[columns + offset]
+            # einsum, not `@`: a matrix product goes to OpenBLAS, whose worker threads then spin
+            # on the cores the other replica needs.
+            values /= np.sqrt(np.einsum("i,i->", values, values))
+            scores += np.einsum("i,ij->j", values, self._weights[columns + offset])
         scores -= scores.max()
         np.exp(scores, out=scores)
         return scores / scores.sum()
