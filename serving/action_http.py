@@ -24,8 +24,8 @@ from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 RASA_SESSION = EndpointConfig.session  # Rasa's own: one new session per call
 IDLE_CONNECTION_S = 2.0  # below Sanic's 5 s keep-alive on the action server side
 
-# The loop is kept in the value so that its id cannot be reused by a later loop.
-_sessions: Dict[Tuple[int, str, str], Tuple[asyncio.AbstractEventLoop, aiohttp.ClientSession]] = {}
+# (event loop, headers, credentials) -> the session shared by the calls made on that loop.
+_sessions: Dict[Tuple[asyncio.AbstractEventLoop, str, str], aiohttp.ClientSession] = {}
 
 
 class _Borrowed:
@@ -47,8 +47,8 @@ def session(self: EndpointConfig) -> Any:
     except RuntimeError:  # not inside a loop (never the case in request()): Rasa's behaviour
         return RASA_SESSION(self)
     # Headers and credentials are fixed per session, so they are part of the key.
-    key = (id(loop), repr(sorted((self.headers or {}).items())), repr(self.basic_auth))
-    _owner, shared = _sessions.get(key, (None, None))
+    key = (loop, repr(sorted((self.headers or {}).items())), repr(self.basic_auth))
+    shared = _sessions.get(key)
     if shared is None or shared.closed:
         auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) \
             if self.basic_auth else None
@@ -56,7 +56,7 @@ def session(self: EndpointConfig) -> Any:
             headers=self.headers, auth=auth, timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
             connector=aiohttp.TCPConnector(keepalive_timeout=IDLE_CONNECTION_S),
         )
-        _sessions[key] = (loop, shared)
+        _sessions[key] = shared
     return _Borrowed(shared)
 
 
@@ -64,10 +64,8 @@ async def close_sessions(*_args: Any) -> None:
     """Close this loop's sessions: a Sanic `after_server_stop` listener (serving/guarded_channels.py),
     so that a server stop does not end with aiohttp's "Unclosed client session" errors."""
     loop = asyncio.get_running_loop()
-    for key, (owner, shared) in list(_sessions.items()):
-        if owner is loop:
-            del _sessions[key]
-            await shared.close()
+    for key in [key for key in _sessions if key[0] is loop]:
+        await _sessions.pop(key).close()
 
 
 def install() -> None:

@@ -69,7 +69,8 @@ def _quickly_accepted(result: Any) -> bool:
     if not all(isinstance(response, dict) for response in responses):
         return False
     for event in events:
-        check = checks.get(event.get("event")) if isinstance(event, dict) and isinstance(event.get("event"), str) else None
+        kind = event.get("event") if isinstance(event, dict) else None
+        check = checks.get(kind) if isinstance(kind, str) else None
         if check is None or not check.is_valid(event):
             return False
     return True

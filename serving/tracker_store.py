@@ -135,15 +135,14 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         # exact: the usual turn (read, add events, save once) skips the count query.
         # Popped: a second save of the same object counts again.
         known = vars(tracker).pop(_STORED_IN_SESSION, None)
-        attempts = itertools.count()
 
         def write() -> None:
-            # Counted again on a retry: what a failed attempt did commit is not written twice.
+            nonlocal known
             with self.session_scope() as session:
-                if next(attempts) == 0 and known is not None:
-                    stored = known
-                else:
-                    stored = session.execute(self._count_stored, {"sender_id": tracker.sender_id}).scalar()
+                stored = known if known is not None else \
+                    session.execute(self._count_stored, {"sender_id": tracker.sender_id}).scalar()
+                # A retry counts again: what a failed attempt did commit is not written twice.
+                known = None
                 rows = [_row(tracker.sender_id, event)
                         for event in itertools.islice(tracker.events, stored, len(tracker.events))]
                 if rows:
