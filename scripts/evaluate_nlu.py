@@ -43,7 +43,14 @@ class Report:
 
 
 def best_intent(parsed: dict) -> str:
-    """The classifier's choice; when the FallbackClassifier stepped in, the best real intent."""
+    """The intent the bot acts on; when the FallbackClassifier stepped in, the best real intent.
+
+    ToolIntentRouter may set the intent to a tool (ask_agency, ask_ij) without reordering the
+    ranking: the bot then answers with that tool, so it is what counts.
+    """
+    chosen = (parsed.get("intent") or {}).get("name")
+    if chosen and chosen != FALLBACK:
+        return chosen
     for item in parsed.get("intent_ranking") or []:
         if item.get("name") != FALLBACK:
             return item["name"]

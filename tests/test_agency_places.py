@@ -144,10 +144,11 @@ def test_no_place_in_ordinary_sentences(text):
 
 def test_no_place_in_training_examples_of_other_intents():
     """Every non-agency NLU example of the project (FAQ, IJ, small talk) is place-free or
-    names a place on purpose; none may resolve by accident."""
+    names a place on purpose; none may resolve by accident. out_of_scope examples name real
+    towns on purpose ("quel temps à Brest demain") and are not counted."""
     leaks = []
     for intent, texts in training_examples().items():
-        if intent in ("ask_agency", "inform"):
+        if intent in ("ask_agency", "inform", "out_of_scope"):
             continue
         for text in texts:
             result = parse_place(text)

@@ -60,6 +60,21 @@ def test_heldout_never_used_for_training():
     assert not overlap, sorted(overlap)[:10]
 
 
+def test_no_training_example_is_a_near_copy_of_a_heldout_one():
+    """A held-out question one letter or one word away from a training example measures
+    memory, not generalisation: the training side must not come within 90 % (rapidfuzz ratio
+    on folded text) of any held-out example. New training data is filtered the same way."""
+    from rapidfuzz import fuzz, process
+
+    training = sorted(folded_set(training_examples()))
+    close = []
+    for text in sorted(folded_set(heldout_examples())):
+        match = process.extractOne(text, training, scorer=fuzz.ratio, score_cutoff=90)
+        if match:
+            close.append((text, match[0]))
+    assert not close, close[:10]
+
+
 def test_generated_domain_and_rule_are_in_sync():
     from scripts.sync_faq import DOMAIN, RULES, expected
     domain, rules = expected()
