@@ -54,7 +54,7 @@ def best_intent(parsed: dict) -> str:
     for item in parsed.get("intent_ranking") or []:
         if item.get("name") != FALLBACK:
             return item["name"]
-    return (parsed.get("intent") or {}).get("name") or FALLBACK
+    return chosen or FALLBACK
 
 
 def evaluate(parse: Parse, examples: dict[str, list[str]]) -> Report:

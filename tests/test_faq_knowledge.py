@@ -63,7 +63,8 @@ def test_heldout_never_used_for_training():
 def test_no_training_example_is_a_near_copy_of_a_heldout_one():
     """A held-out question one letter or one word away from a training example measures
     memory, not generalisation: the training side must not come within 90 % (rapidfuzz ratio
-    on folded text) of any held-out example. New training data is filtered the same way."""
+    on folded text) of any held-out example (the examples added on 2026-11-23 were filtered
+    at 88 % before they were merged)."""
     from rapidfuzz import fuzz, process
 
     training = sorted(folded_set(training_examples()))
