@@ -59,7 +59,8 @@ _STEMMER = snowballstemmer.stemmer("french")
 def stems(text: str) -> List[str]:
     """Accent-folded French stems of the words, and of each pair of neighbouring words.
 
-    Stemmed before folding: the Snowball rules read accents ("déclarée" -> "déclar").
+    Stemmed before folding: the Snowball rules read accents ("déclarée" -> "déclar"), which is
+    why assistant.text.words, which folds first, is not the tokeniser here.
     A module-level function, so that the pickled vectoriser refers to it by name.
     """
     words = [_stem(word) for word in _WORD.findall(text.lower())]
@@ -94,7 +95,7 @@ class _SentenceVectors:
 
     def block(self, vectors: np.ndarray) -> np.ndarray:
         rows = unit_rows(vectors)
-        known = np.linalg.norm(rows, axis=1, keepdims=True) > 0
+        known = rows.any(axis=1, keepdims=True)  # unit rows are zero only where no word had a vector
         # einsum, not `@`: see _Scorer.probabilities (OpenBLAS threads).
         projected = np.einsum("ij,jk->ik", rows - self.mean, self.axes)
         return unit_rows(np.where(known, projected, 0.0)) * SENTENCE_VECTOR_WEIGHT

@@ -4,9 +4,13 @@
 # The fingerprint of those files is kept beside the model.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# One digest of the text files (YAML, Python, JSON) below the given paths.
+digest() {
+  find "$@" -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.py' -o -name '*.json' \) -print0 \
+    | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
+}
 inputs=(config.yml domain.yml data knowledge components)
-fingerprint=$(find "${inputs[@]}" -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.py' -o -name '*.json' \) -print0 \
-  | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+fingerprint=$(digest "${inputs[@]}")
 model=models/assistant.tar.gz
 if [ -f "$model" ] && [ "$(cat models/.fingerprint 2>/dev/null)" = "$fingerprint" ]; then
   echo "Modèle à jour ($model), pas d'entraînement."
@@ -17,7 +21,7 @@ echo "Entraînement du modèle…"
 # its class, not of the module's other code (components/linear_intent.py's _Model): after an
 # edit of components/ it could reuse the old component's output. Force a full training then;
 # otherwise the cache still saves DIET when only stories or knowledge changed.
-code=$(find components -type f -name '*.py' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+code=$(digest components)
 force=()
 [ "$(cat models/.components-fingerprint 2>/dev/null)" = "$code" ] || force=(--force)
 start=$(date +%s)

@@ -75,13 +75,13 @@ def test_stems_join_the_forms_of_a_word_and_fold_accents():
 
 def test_a_form_of_a_word_never_seen_in_training_is_understood_through_its_stem():
     """Only "déclarer" and "radier" were seen; "déclaration" shares few character n-grams with them."""
+    texts, intents = ["je veux déclarer", "comment déclarer", "je veux radier", "comment radier"], ["d", "d", "r", "r"]
     model = _Model(regularisation=30, min_df=1)
-    model.fit(["je veux déclarer", "comment déclarer", "je veux radier", "comment radier"], ["d", "d", "r", "r"])
+    model.fit(texts, intents)
     assert model.probabilities("déclaration")["d"] > 0.5
     without_stems = _Model(regularisation=30, min_df=1)
     without_stems.stems.analyzer = lambda text: ["_"]  # the same model, blind to stems
-    without_stems.fit(["je veux déclarer", "comment déclarer", "je veux radier", "comment radier"],
-                      ["d", "d", "r", "r"])
+    without_stems.fit(texts, intents)
     assert model.probabilities("déclaration")["d"] > without_stems.probabilities("déclaration")["d"]
 
 
