@@ -17,6 +17,7 @@ from assistant.text import fold
 ROOT = Path(__file__).resolve().parent.parent
 TRAINING_DIR = ROOT / "data"
 HELDOUT_DIR = ROOT / "tests" / "heldout"
+FRESH_DIR = ROOT / "tests" / "fresh"  # a second evaluation set, written later by sessions that saw neither
 _ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
 
 
@@ -45,6 +46,10 @@ def training_examples() -> dict[str, list[str]]:
 
 def heldout_examples() -> dict[str, list[str]]:
     return examples_by_intent(sorted(HELDOUT_DIR.glob("*.yml")))
+
+
+def fresh_examples() -> dict[str, list[str]]:
+    return examples_by_intent(sorted(FRESH_DIR.glob("*.yml")))
 
 
 def folded_set(examples: dict[str, list[str]]) -> set[str]:

@@ -4,6 +4,9 @@ DIET's character n-grams absorb small typos, but a word like "cotisassions" or "
 still drifts away from its training neighbours. Mapping the few domain words back to their
 canonical spelling (accents included, which helps the spaCy vectors) is cheap and safe as
 long as only domain words are candidates: ordinary French words are left alone.
+Chat shorthands ("slt", "kel", "pr", "jsuis") are written out the same way, from the table in
+knowledge/lexicon.yml: the training examples mostly spell the words in full, so "cc" alone
+otherwise shares nothing with "coucou".
 """
 from __future__ import annotations
 
@@ -31,20 +34,24 @@ def max_edits(length: int) -> int:
 class Correction:
     original: str
     corrected: str
-    edits: float   # 0 when only accents or case were restored
+    edits: float   # 0 when only accents or case were restored, or a shorthand written out
 
 
 @functools.lru_cache(maxsize=1)
-def _lexicon() -> tuple[dict[str, str], list[str]]:
+def _lexicon() -> tuple[dict[str, str], list[str], dict[str, str]]:
     data = load_yaml("lexicon.yml")
     require_provenance(data, "lexicon.yml")
     canonical = {fold(word): word for word in data["words"]}
-    return canonical, list(canonical)
+    shorthands = {fold(short): full for short, full in (data.get("abbreviations") or {}).items()}
+    return canonical, list(canonical), shorthands
 
 
 def correct_word(word: str) -> Correction | None:
-    canonical, folded_words = _lexicon()
+    canonical, folded_words, shorthands = _lexicon()
     key = fold(word)
+    if key in shorthands:
+        # Written out whole: a shorthand is not a slip of one letter, and "cc" is not "cpam".
+        return Correction(word, shorthands[key], 0.0)
     if key in canonical:
         target = canonical[key]
         return Correction(word, target, 0.0) if target != word.lower() else None

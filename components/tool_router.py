@@ -6,6 +6,10 @@ ask_agency, inform and a few FAQ entries and the bot would ask "vouliez-vous dir
 parsers of assistant/ already understand the place and the income, so when the classifier is
 unsure (inform, fallback, or a tool among its top three) and the text carries what a tool
 needs, the intent is set to that tool. Confident FAQ predictions are never touched.
+
+The other way round, a message that is nothing but such a value ("sage-femme libérale", "une
+semaine d'arrêt", assistant.bare_answers) asks for nothing: it goes to `inform`, whatever the
+classifier read into its words, and the bot takes note and asks what the user wants.
 """
 from __future__ import annotations
 
@@ -17,12 +21,13 @@ from rasa.shared.nlu.training_data.message import Message
 
 from assistant.agency.places import parse_place
 from assistant.agency.themes import parse_theme
+from assistant.bare_answers import is_bare_answer
 from assistant.ij.amounts import AmountError, parse_incomes
 from assistant.statuses import parse_status
 from assistant.text import fold
 from components.stateless import StatelessComponent
 
-AGENCY, IJ = "ask_agency", "ask_ij"
+AGENCY, IJ, INFORM = "ask_agency", "ask_ij", "inform"
 UNSURE = {"inform", "nlu_fallback"}
 CONFIDENT = 0.7  # above this the classifier's own choice stands
 ROUTED_KEY = "routed_from"
@@ -38,7 +43,16 @@ def _top_intents(message: Message, count: int = 3) -> list[str]:
 
 
 def route(text: str, intent: Optional[str], confidence: float, top: list[str]) -> Optional[str]:
-    """The tool intent the message should go to, or None to keep the classifier's choice."""
+    """The tool intent (or `inform`) the message should go to, or None to keep the classifier's choice."""
+    if text.lstrip().startswith("/"):
+        return None  # a button payload: its intent is written in it
+    tool = _tool(text, intent, confidence, top)
+    if tool is None and intent != INFORM and is_bare_answer(text):
+        return INFORM
+    return tool
+
+
+def _tool(text: str, intent: Optional[str], confidence: float, top: list[str]) -> Optional[str]:
     unsure = intent in UNSURE or intent in (AGENCY, IJ) or (
         bool({AGENCY, IJ} & set(top)) and confidence < CONFIDENT)
     if not unsure:

@@ -2,8 +2,10 @@
 
 `make eval` loads the trained model in this process and prints per-intent precision and
 recall, the confusion pairs, and the gain of the typo normaliser on a typo test set made
-from the held-out questions (seeded, so the same every run). The tests reuse `evaluate`
-against the live server.
+from the held-out questions (seeded, so the same every run). It then scores the second,
+later evaluation set (tests/fresh): its sentences were written by sessions that had not
+seen the errors on the held-out set, so it tells whether a change made after reading those
+errors generalises. The tests reuse `evaluate` against the live server.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.nlu_data import heldout_examples  # noqa: E402
+from assistant.nlu_data import fresh_examples, heldout_examples  # noqa: E402
 
 FALLBACK = "nlu_fallback"
 Parse = Callable[[str], dict]
@@ -142,6 +144,11 @@ def main() -> None:
     print(f"## typo set ({with_normaliser.total} held-out FAQ/tool questions with injected typos)")
     print(f"accuracy with the rapidfuzz normaliser: {with_normaliser.accuracy:.1%}, "
           f"without: {without.accuracy:.1%}, gain: {100 * (with_normaliser.accuracy - without.accuracy):+.1f} points")
+    print()
+    fresh = evaluate(parse, fresh_examples())
+    print(format_report(fresh, "second evaluation set (tests/fresh)").split("\n\n")[0])
+    if fresh.confusions:
+        print("errors: " + "; ".join(f"{a} -> {b}" for (a, b), _ in fresh.confusions.most_common()))
 
 
 if __name__ == "__main__":

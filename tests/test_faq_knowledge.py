@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from assistant import faq
-from assistant.nlu_data import folded_set, heldout_examples, training_examples
+from assistant.nlu_data import folded_set, fresh_examples, heldout_examples, training_examples
 from assistant.text import fold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,12 +55,14 @@ def test_no_nlu_intent_without_entry_or_domain():
             assert faq.entry_for_intent(intent) is not None, intent
 
 
-def test_heldout_never_used_for_training():
-    overlap = folded_set(training_examples()) & folded_set(heldout_examples())
+@pytest.mark.parametrize("evaluation", [heldout_examples, fresh_examples])
+def test_evaluation_sets_never_used_for_training(evaluation):
+    overlap = folded_set(training_examples()) & folded_set(evaluation())
     assert not overlap, sorted(overlap)[:10]
 
 
-def test_no_training_example_is_a_near_copy_of_a_heldout_one():
+@pytest.mark.parametrize("evaluation", [heldout_examples, fresh_examples])
+def test_no_training_example_is_a_near_copy_of_an_evaluation_one(evaluation):
     """A held-out question one letter or one word away from a training example measures
     memory, not generalisation: the training side must not come within 90 % (rapidfuzz ratio
     on folded text) of any held-out example (the examples added on 2026-11-23 were filtered
@@ -69,7 +71,7 @@ def test_no_training_example_is_a_near_copy_of_a_heldout_one():
 
     training = sorted(folded_set(training_examples()))
     close = []
-    for text in sorted(folded_set(heldout_examples())):
+    for text in sorted(folded_set(evaluation())):
         match = process.extractOne(text, training, scorer=fuzz.ratio, score_cutoff=90)
         if match:
             close.append((text, match[0]))

@@ -43,3 +43,27 @@ def test_button_payloads_are_not_corrected():
     TypoNormalizer().process([message, typed])
     assert message.get(TEXT) == payload
     assert typed.get(TEXT) != "numero des telephones"  # typed text is still corrected
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("slt", "salut"),
+    ("jsuis ae, kel numero pr l'urssaf", "je suis ae, quel numéro pour l'urssaf"),
+    ("jai un pb ds mon espace", "j'ai un problème dans mon espace"),
+    ("Bjr", "bonjour"),
+])
+def test_chat_shorthands_are_written_out(typed, expected):
+    assert normalise(typed)[0] == expected
+
+
+@pytest.mark.parametrize("text", ["CV à jour", "AE depuis 2021", "tel quel", "micro vs société"])
+def test_ambiguous_shorthands_are_kept(text):
+    assert normalise(text)[0] == text
+
+
+def test_no_shorthand_is_also_a_domain_word():
+    """A key in both lists would be expanded or corrected depending on the order of two tests."""
+    from assistant.knowledge import load_yaml
+    from assistant.text import fold
+
+    data = load_yaml("lexicon.yml")
+    assert not {fold(s) for s in data["abbreviations"]} & {fold(w) for w in data["words"]}
