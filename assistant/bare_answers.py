@@ -58,7 +58,7 @@ def is_bare_answer(text: str) -> bool:
         return False
     folded = fold(text)
     number_words = {w for number in find_number_words(folded) for w in words(folded[number.start:number.end])}
-    open_words = [w for w in words(text) if w not in FILLERS and w not in number_words and not w.isdigit()]
+    open_words = [w for w in words(folded) if w not in FILLERS and w not in number_words and not w.isdigit()]
     if len(open_words) > MAX_VALUE_WORDS:
         return False  # most messages stop here, before the parsers (the status one costs ~1 ms)
     covered: set[str] = set()

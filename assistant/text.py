@@ -17,6 +17,12 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def is_button_payload(text: str) -> bool:
+    """A button's payload ("/help_topic{...}") is written by us, not typed: its intent and
+    entities must reach Rasa's RegexMessageHandler exactly as written."""
+    return text.lstrip().startswith("/")
+
+
 def words(text: str) -> list[str]:
     """Folded word tokens (letters and digits), apostrophes and hyphens split words."""
     return re.findall(r"[a-z0-9]+", fold(text))

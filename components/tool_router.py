@@ -24,7 +24,7 @@ from assistant.agency.themes import parse_theme
 from assistant.bare_answers import is_bare_answer
 from assistant.ij.amounts import AmountError, parse_incomes
 from assistant.statuses import parse_status
-from assistant.text import fold
+from assistant.text import fold, is_button_payload
 from components.stateless import StatelessComponent
 
 AGENCY, IJ, INFORM = "ask_agency", "ask_ij", "inform"
@@ -44,8 +44,8 @@ def _top_intents(message: Message, count: int = 3) -> list[str]:
 
 def route(text: str, intent: Optional[str], confidence: float, top: list[str]) -> Optional[str]:
     """The tool intent (or `inform`) the message should go to, or None to keep the classifier's choice."""
-    if text.lstrip().startswith("/"):
-        return None  # a button payload: its intent is written in it
+    if is_button_payload(text):
+        return None
     tool = _tool(text, intent, confidence, top)
     if tool is None and intent != INFORM and is_bare_answer(text):
         return INFORM

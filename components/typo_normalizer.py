@@ -15,6 +15,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components.stateless import StatelessComponent
 
+from assistant.text import is_button_payload
 from assistant.typos import normalise
 
 CORRECTIONS_KEY = "typo_corrections"
@@ -24,9 +25,7 @@ CORRECTIONS_KEY = "typo_corrections"
 class TypoNormalizer(StatelessComponent):
     def _normalise(self, message: Message, output: bool) -> None:
         text = message.get(TEXT)
-        # A button payload ("/help_topic{\"topic\": \"telephones\"}") is ours, not typed: its
-        # entity values must reach the RegexMessageHandler exactly as written.
-        if not text or text.lstrip().startswith("/"):
+        if not text or is_button_payload(text):
             return
         fixed, corrections = normalise(text)
         if corrections:

@@ -63,9 +63,9 @@ def test_evaluation_sets_never_used_for_training(evaluation):
 
 @pytest.mark.parametrize("evaluation", [heldout_examples, fresh_examples])
 def test_no_training_example_is_a_near_copy_of_an_evaluation_one(evaluation):
-    """A held-out question one letter or one word away from a training example measures
-    memory, not generalisation: the training side must not come within 90 % (rapidfuzz ratio
-    on folded text) of any held-out example (the examples added on 2026-11-23 were filtered
+    """An evaluation question (held-out or second set) one letter or one word away from a
+    training example measures memory, not generalisation: the training side must not come
+    within 90 % (rapidfuzz ratio on folded text) of any evaluation example (the examples added on 2026-11-23 were filtered
     at 88 % before they were merged)."""
     from rapidfuzz import fuzz, process
 
