@@ -2,7 +2,8 @@
 
 Every slot of the form is read from the latest user message on every turn, so one sentence
 ("boulanger à Metz, quelle est ma caisse de retraite ?") fills everything and a correction
-("non, à Nancy") overwrites what was understood before.
+("non, à Nancy") overwrites what was understood before. Right after the answer too: its
+inputs are kept (``agency_precedent``) and "non, à Nancy" gets the answer for Nancy.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.corrections import read_correction, remember
 from assistant.agency.cases import parse_case
 from assistant.agency.directory import find_contacts, needs_departement, needs_status, render
 from assistant.agency.geography import geography
@@ -28,6 +30,7 @@ THEME = "agency_theme"
 CASE = "agency_case"
 CANDIDATES = "agency_place_candidates"
 REQUESTED_SLOT = "requested_slot"
+PRECEDENT = "agency_precedent"  # the slots of the last answer, for a correction
 # Read in this order: the questions to ask depend on the theme and the case.
 EXTRACTED_SLOTS = (CASE, THEME, STATUT, CAISSE, DEPARTEMENT)
 # Intents under which a message that only brings a theme or a status still answers the form;
@@ -178,23 +181,51 @@ class ActionAskAgencyDepartement(Action):
         return []
 
 
-class ActionAgencyAnswer(Action):
-    """Send the organismes, then forget the place and theme so the next question starts fresh."""
+def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Send the organismes, then forget the place and theme so the next question starts fresh.
 
+    Only a correction made right after this answer (ActionAgencyCorrect) brings them back,
+    from ``agency_precedent``.
+    """
+    try:
+        contacts = find_contacts(
+            tracker.get_slot(DEPARTEMENT),
+            status=_status(tracker.get_slot(STATUT)),
+            theme=parse_theme_value(tracker.get_slot(THEME)),
+            caisse=tracker.get_slot(CAISSE),
+            case=tracker.get_slot(CASE),
+        )
+    except ValueError:
+        dispatcher.utter_message(response="utter_ask_departement")
+        return [SlotSet(DEPARTEMENT, None)]
+    dispatcher.utter_message(text=render(contacts))
+    return [SlotSet(DEPARTEMENT, None), SlotSet(THEME, None), SlotSet(CASE, None), SlotSet(CANDIDATES, None),
+            remember(tracker, list(EXTRACTED_SLOTS), PRECEDENT)]
+
+
+class ActionAgencyAnswer(Action):
     def name(self) -> Text:
         return "action_agency_answer"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        try:
-            answer = find_contacts(
-                tracker.get_slot(DEPARTEMENT),
-                status=_status(tracker.get_slot(STATUT)),
-                theme=parse_theme_value(tracker.get_slot(THEME)),
-                caisse=tracker.get_slot(CAISSE),
-                case=tracker.get_slot(CASE),
-            )
-        except ValueError:
-            dispatcher.utter_message(response="utter_ask_departement")
-            return [SlotSet(DEPARTEMENT, None)]
-        dispatcher.utter_message(text=render(answer))
-        return [SlotSet(DEPARTEMENT, None), SlotSet(THEME, None), SlotSet(CASE, None), SlotSet(CANDIDATES, None)]
+        return answer(dispatcher, tracker)
+
+
+class ActionAgencyCorrect(Action):
+    """"non, à Nancy" or "je suis artisan" right after an agency answer: the organismes are
+    looked up again with that value changed (actions/corrections.py). A place that fits several
+    départements ("Saint-Denis") is asked about with buttons, as in the form; the click comes
+    back here."""
+
+    def name(self) -> Text:
+        return "action_agency_correct"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        corrected, changes = await read_correction(ValidateAgencyForm(), dispatcher, tracker, domain, PRECEDENT)
+        if not changes:
+            return []
+        if corrected.get_slot(DEPARTEMENT) is None and corrected.get_slot(CANDIDATES):
+            ActionAskAgencyDepartement().run(dispatcher, corrected, domain)
+            return [SlotSet(CANDIDATES, corrected.get_slot(CANDIDATES))]
+        kept = [SlotSet(slot, corrected.get_slot(slot)) for slot in (STATUT, CAISSE)]
+        return kept + answer(dispatcher, corrected)

@@ -4,6 +4,10 @@ All logic is in ``assistant.ij``; this module only moves values between slots an
 typed request. Every slot is read from the raw text of each new user message, so that
 "commerçant, 42 000 € de revenu, arrêt de 10 jours" fills three slots at once and
 "non, 25 000" corrects the income, whatever intent the classifier chose.
+
+Right after an answer, the same holds: the answer's inputs are kept (``ij_precedent``) so that
+"non, 25 000" or "plutôt 2 mois" gets the answer computed again with that one value changed,
+instead of a polite "que souhaitez-vous savoir ?" that loses what the user just said.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.corrections import read_correction, remember
 from assistant.ij import (AmountError, IJRequest, MicroActivity, compute, load_params, parse_activity, parse_caisse,
                           parse_hospitalisation, parse_incomes, parse_leave_date, parse_leave_days, parse_retired,
                           parse_therapeutic_part_time, render_answer)
@@ -34,6 +39,7 @@ DUREE, DATE, HOSPITALISATION, TPT, RETRAITE = "ij_duree", "ij_date", "ij_hospita
 # Read on every turn but never asked: they refine the answer when the user mentions them.
 OPTIONAL_SLOTS = [DUREE, DATE, HOSPITALISATION, TPT, RETRAITE]
 IJ_SLOTS = [ACTIVITE, CAISSE, REVENU, REVENUS] + OPTIONAL_SLOTS
+PRECEDENT = "ij_precedent"  # the slots of the last computed answer, for a correction
 ACTION_LISTEN = "action_listen"
 _LEAVE_WORDS = re.compile(r"\b(?:arret\w*|malade|maladie|hospitali\w*)\b")
 _CORRECTION = re.compile(r"\b(?:je\s+suis|en\s+fait|finalement|plutot|non|pas|statut|erreur|trompe)\b")
@@ -276,17 +282,41 @@ def request_from_slots(tracker: Tracker) -> Optional[IJRequest]:
     )
 
 
-class ActionIJCompute(Action):
-    """Sends the amount and its explanation, then forgets the IJ answers (not the status)."""
+def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """Sends the amount and its explanation, then forgets the IJ answers (not the status).
 
+    The next question starts afresh; only a correction made right after this answer
+    (ActionIJCorrect) brings the forgotten values back, from ``ij_precedent``.
+    """
+    request = request_from_slots(tracker)
+    events = [SlotSet(slot, None) for slot in IJ_SLOTS]
+    if request is None:
+        dispatcher.utter_message(text=missing_information_message())
+        return events
+    dispatcher.utter_message(text=render_answer(compute(request), load_params()))
+    return events + [remember(tracker, [STATUT] + IJ_SLOTS, PRECEDENT)]
+
+
+class ActionIJCompute(Action):
     def name(self) -> Text:
         return "action_ij_compute"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[Text, Any]]:
-        request = request_from_slots(tracker)
-        if request is None:
-            dispatcher.utter_message(text=missing_information_message())
-        else:
-            result = compute(request)
-            dispatcher.utter_message(text=render_answer(result, load_params()))
-        return [SlotSet(slot, None) for slot in IJ_SLOTS]
+        return answer(dispatcher, tracker)
+
+
+class ActionIJCorrect(Action):
+    """"non, 25 000" or "plutôt 2 mois" right after an IJ answer: the amount is computed again
+    with that value changed (actions/corrections.py); "à Lyon" changes nothing here."""
+
+    def name(self) -> Text:
+        return "action_ij_correct"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[Dict[Text, Any]]:
+        corrected, changes = await read_correction(ValidateIJForm(), dispatcher, tracker, domain, PRECEDENT)
+        if not changes:
+            return []
+        if corrected.get_slot(REVENU) is None and any(e["name"] == REVENU for e in changes):
+            return []  # an impossible amount: the extractor has said why; the last answer stands
+        return [SlotSet(STATUT, corrected.get_slot(STATUT))] + answer(dispatcher, corrected)

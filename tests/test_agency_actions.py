@@ -6,8 +6,8 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.agency import (CANDIDATES, CASE, DEPARTEMENT, EXTRACTED_SLOTS, STATUT, THEME, ActionAgencyAnswer,
-                            ActionAskAgencyDepartement, ValidateAgencyForm)
+from actions.agency import (CANDIDATES, CASE, DEPARTEMENT, EXTRACTED_SLOTS, PRECEDENT, STATUT, THEME,
+                            ActionAgencyAnswer, ActionAgencyCorrect, ActionAskAgencyDepartement, ValidateAgencyForm)
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -129,6 +129,50 @@ def test_answer_then_reset():
     reset = {e["name"]: e["value"] for e in events}
     assert reset[DEPARTEMENT] is None and reset[THEME] is None
     assert STATUT not in reset  # shared with the IJ form
+    assert reset[PRECEDENT] == {DEPARTEMENT: "83", STATUT: "artisan"}  # for a correction right after
+
+
+# --- a correction right after the answer ---------------------------------------------------------
+
+LAST_ANSWER = {DEPARTEMENT: "83", STATUT: "artisan", "caisse": "regime_general"}
+
+
+def correct(text, previous=LAST_ANSWER, candidates=None):
+    """What action_agency_correct says and sets when `text` follows an agency answer."""
+    slots = {STATUT: (previous or {}).get(STATUT), PRECEDENT: previous, CANDIDATES: candidates}
+    tracker = make_tracker(text, slots, intent="inform")
+    tracker.events = [{"event": "action", "name": "action_agency_answer"}, {"event": "action", "name": "action_listen"},
+                      {"event": "user", "text": text}]
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionAgencyCorrect().run(dispatcher, tracker, DOMAIN))
+    return dispatcher.messages, {e["name"]: e["value"] for e in events}
+
+
+def test_a_new_place_right_after_the_answer_gives_its_organismes():
+    messages, slots = correct("non, à Nancy")
+    assert "Meurthe-et-Moselle (54)" in messages[0]["text"] and "Var" not in messages[0]["text"]
+    assert slots[PRECEDENT][DEPARTEMENT] == "54" and slots[PRECEDENT][STATUT] == "artisan"
+
+
+def test_a_new_status_right_after_the_answer_keeps_the_place():
+    messages, slots = correct("je suis infirmière libérale")
+    assert "Var (83)" in messages[0]["text"] and "CARPIMKO" in messages[0]["text"]
+    assert slots[STATUT] == "profession_liberale"
+
+
+def test_an_ambiguous_place_is_asked_then_the_click_answers():
+    messages, slots = correct("non, à Saint-Denis")
+    assert messages[0]["buttons"] and slots == {CANDIDATES: slots[CANDIDATES]}
+    assert {"Saint-Denis (93)", "Saint-Denis (974)"} <= set(slots[CANDIDATES])
+    messages, slots = correct("Saint-Denis (974)", candidates=slots[CANDIDATES])
+    assert "La Réunion (974)" in messages[0]["text"] and slots[PRECEDENT][DEPARTEMENT] == "974"
+
+
+def test_a_value_that_changes_nothing_is_not_a_correction():
+    for text, previous in (("30 000 €", LAST_ANSWER), ("à Toulon", LAST_ANSWER), ("non, à Nancy", None)):
+        messages, slots = correct(text, previous)
+        assert [m.get("response") for m in messages] == ["utter_inform_without_context"], text
+        assert slots == {}
 
 
 def test_answer_for_one_theme_and_a_liberal_section():

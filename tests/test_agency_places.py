@@ -84,6 +84,16 @@ def test_every_departement_by_name(code):
     ("Saint-Pierre-et-Miquelon", "975"),
     ("je suis à Lyon mais je dépends du 42", "42"),
     ("j'habitais à Lyon, maintenant j'habite à Grenoble", "38"),
+    # names made of ordinary words, when something says they are places
+    ("j'habite à Entre-Deux", "974"),
+    ("Entre-Deux", "974"),
+    ("à Joué", "37"),
+    ("plombier à joué les tours", "37"),
+    ("taxi à fort de france", "972"),
+    ("je suis boulanger à bourg en bresse", "01"),
+    # a message in capitals
+    ("J HABITE A LYON", "69"),
+    ("JE SUIS COIFFEUSE A BOURG EN BRESSE QUELLE CAISSE", "01"),
 ])
 def test_cities_and_postal_codes(text, code):
     assert parse_place(text).departement == code
@@ -137,6 +147,14 @@ def test_candidate_labels_resolve_when_sent_back():
     "arrêt du 12 au 20 mars", "10 jours d'arrêt", "mon chiffre d'affaires 2025 : 48000", "retour à l'accueil",
     "joint au courrier", "c'est en ligne", "je suis en charge de la boutique", "c'est en cours", "mis en place",
     "dans la charte", "je suis maçon", "je suis boucher", "je suis coiffeuse", "j'ai une question sur ma pension",
+    # ordinary words that are (the start of) a place's name: Entre-Deux, Joué-lès-Tours,
+    # Fort-de-France, Sem, the DOM
+    "je suis entre deux statuts", "j'ai un créneau entre deux clients", "je sais pas qui joue ce soir",
+    "mon coffre-fort numérique", "visite de la sage-femme à dom", "arrêt de 3 sem",
+    # capitals carry no information in a message typed in capitals
+    "JE VENDS AU MARCHE LE DIMANCHE", "QUI PREND EN CHARGE MES SOINS", "JE VEUX UNE REPONSE EN BONNE ET DUE FORME",
+    # numbers of a phone number, not départements
+    "le numéro +33 de la carsat", "le 36-48 existe encore ?",
 ])
 def test_no_place_in_ordinary_sentences(text):
     assert parse_place(text).departement is None and not parse_place(text).candidates, text

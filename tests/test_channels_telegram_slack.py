@@ -22,7 +22,9 @@ import pytest
 from assistant import faq
 from assistant.nlu_data import training_examples
 from assistant.text import fold
+from serving.channels.formatting import slack_mrkdwn, telegram_html
 from serving.channels.telegram import SECRET_HEADER
+from serving.channels.user_input import ATTACHMENT_NOT_READ, ATTACHMENT_WITH_TEXT
 from tests.fake_apis import Call
 
 _ids = itertools.count(1)
@@ -76,6 +78,16 @@ class TelegramChat:
         return self.post({"message": {
             "message_id": next(_ids), "date": int(time.time()), "text": text, "from": self.user,
             "chat": {"id": self.chat_id, "type": "private", "first_name": "Camille"}}}, **kwargs)
+
+    def attachment(self, kind: str, caption: Optional[str] = None) -> int:
+        """A photo (or a voice message…) as Telegram posts it, with the text typed under it, if any."""
+        media = [{"file_id": "AgAD", "file_unique_id": "AQAD", "width": 90, "height": 90}] if kind == "photo" else {
+            "file_id": "AwAD", "file_unique_id": "AQAE", "duration": 3}
+        message = {"message_id": next(_ids), "date": int(time.time()), "from": self.user, kind: media,
+                   "chat": {"id": self.chat_id, "type": "private", "first_name": "Camille"}}
+        if caption is not None:
+            message["caption"] = caption
+        return self.post({"message": message})
 
     def click(self, reply: Call, data: str) -> int:
         """A button click on `reply` (Telegram sends back the message with its keyboard)."""
@@ -202,6 +214,21 @@ def test_telegram_rejects_calls_without_the_secret(stack, chat, secret):
     assert not any("3698" in c.body["text"] for c in chat.sent())
 
 
+@pytest.mark.parametrize("kind", ["photo", "voice"])
+def test_telegram_attachment_alone_is_answered(stack, chat, kind):
+    assert chat.attachment(kind) == 200
+    assert chat.replies(1)[0].body["text"] == telegram_html(ATTACHMENT_NOT_READ)
+    assert user_texts(stack, str(chat.chat_id)) == []  # nothing for the model to read
+
+
+def test_telegram_text_under_a_photo_is_read(stack, chat):
+    assert chat.attachment("photo", caption=DELAY_QUESTION) == 200
+    note, answer = chat.replies(2)
+    assert note.body["text"] == telegram_html(ATTACHMENT_WITH_TEXT)
+    assert "3698" in answer.body["text"]
+    assert user_texts(stack, str(chat.chat_id)) == [DELAY_QUESTION]
+
+
 # --- Slack --------------------------------------------------------------------------------
 
 class SlackUser:
@@ -224,12 +251,14 @@ class SlackUser:
         return http_post(f"{self.stack.base}/webhooks/slack/webhook", body,
                          self.headers(body, content_type, **signing))
 
-    def message(self, text: str, **kwargs: Any) -> int:
+    def message(self, text: str, files: Optional[List[Dict[str, Any]]] = None, **kwargs: Any) -> int:
         event = {"token": "unused", "team_id": "TTEST", "api_app_id": "ATEST", "type": "event_callback",
                  "event_id": f"Ev{next(_ids)}", "event_time": int(time.time()),
                  "authorizations": [{"user_id": "UBOT", "is_bot": True}],
                  "event": {"type": "message", "channel": self.channel, "channel_type": "im", "user": self.user,
                            "text": text, "ts": f"{int(time.time())}.{next(_ids):06d}"}}
+        if files:
+            event["event"].update(subtype="file_share", files=files)
         return self.post(json.dumps(event).encode(), "application/json", **kwargs)
 
     def click(self, value: str) -> int:
@@ -313,3 +342,20 @@ def test_slack_rejects_unsigned_or_replayed_calls(stack, slack_user, forgery):
     slack_user.replies(1)
     assert user_texts(stack, slack_user.user) == ["bonjour"]
     assert not any("3698" in c.body["text"] for c in slack_user.sent())
+
+
+SHARED_FILE = [{"id": "F0TEST", "name": "attestation.pdf", "mimetype": "application/pdf", "filetype": "pdf"}]
+
+
+def test_slack_file_alone_is_answered(stack, slack_user):
+    assert slack_user.message("", files=SHARED_FILE) == 200
+    assert slack_user.replies(1)[0].body["text"] == slack_mrkdwn(ATTACHMENT_NOT_READ)
+    assert user_texts(stack, slack_user.user) == []
+
+
+def test_slack_text_with_a_file_is_read(stack, slack_user):
+    assert slack_user.message(DELAY_QUESTION, files=SHARED_FILE) == 200
+    note, answer = slack_user.replies(2)
+    assert note.body["text"] == slack_mrkdwn(ATTACHMENT_WITH_TEXT)
+    assert "3698" in answer.body["text"]
+    assert user_texts(stack, slack_user.user) == [DELAY_QUESTION]

@@ -45,3 +45,20 @@ def test_agency_ambiguous_city_asks_with_buttons(stack, sender):
     assert "Saint-Denis (93)" in titles and "Saint-Denis (974)" in titles
     text = fold(reply_text(stack.say(sender, "Saint-Denis (974)")))
     assert "reunion" in text
+
+
+def test_ij_answer_corrected_right_after(stack, sender):
+    assert "41,10 €" in reply_text(stack.say(sender, "commerçant, revenu moyen 30 000 €, combien par jour en arrêt ?"))
+    text = reply_text(stack.say(sender, "non, 25 000"))
+    assert "34,25 €" in text and "25 000 € ÷ 730" in text
+    text = reply_text(stack.say(sender, "plutôt 2 mois"))
+    assert "34,25 €" in text and "Arrêt de 60 jours" in text  # the corrected income is kept
+    # Later, a value out of any context is only taken note of.
+    stack.say(sender, "merci")
+    assert "41,10" not in reply_text(stack.say(sender, "30 000"))
+
+
+def test_agency_answer_corrected_right_after(stack, sender):
+    assert "var" in fold(reply_text(stack.say(sender, "artisan à Toulon, quelle est mon agence ?")))
+    text = fold(reply_text(stack.say(sender, "non, à Nancy")))
+    assert "meurthe-et-moselle" in text and "var (83)" not in text

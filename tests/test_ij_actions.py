@@ -10,7 +10,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.ij import IJ_SLOTS, ActionIJCompute, ValidateIJForm
+from actions.ij import IJ_SLOTS, PRECEDENT, ActionIJCompute, ActionIJCorrect, ValidateIJForm
 from assistant.ij.parsing import parse_activity, parse_caisse
 from assistant.statuses import parse_status
 
@@ -184,9 +184,11 @@ def test_answer_with_formula_waiting_days_total_and_notes():
     text, events = answer({"statut": "commercant", "ij_revenu": 30000.0, "ij_duree": 10.0})
     for fact in ("41,10 €", "30 000 € ÷ 730", "4e jour", "287,70 €", "CSG", "estimation", "48 h"):
         assert fact in text, fact
-    reset = {e["name"]: e["value"] for e in events}
+    reset = {e["name"]: e["value"] for e in events if e["name"] != PRECEDENT}
     assert set(reset) == set(IJ_SLOTS) and all(v is None for v in reset.values())
     assert "statut" not in reset
+    kept = next(e["value"] for e in events if e["name"] == PRECEDENT)
+    assert kept == {"statut": "commercant", "ij_revenu": 30000.0, "ij_duree": 10.0}
 
 
 def test_answer_for_a_micro_below_the_threshold_explains_why():
@@ -207,8 +209,55 @@ def test_answer_for_lawyer_and_conjoint_without_income():
 
 
 def test_answer_with_missing_information_says_so():
-    text, _ = answer({"statut": "micro_entrepreneur", "ij_revenu": 30000.0})
+    text, events = answer({"statut": "micro_entrepreneur", "ij_revenu": 30000.0})
     assert "Il me manque" in text
+    assert PRECEDENT not in {e["name"] for e in events}  # nothing to correct afterwards
+
+
+# --- a correction right after the answer -----------------------------------------------------------
+
+LAST_ANSWER = {"statut": "commercant", "ij_revenu": 30000.0, "ij_duree": 10.0}
+
+
+def correct(text: str, previous: Optional[dict] = LAST_ANSWER) -> tuple[str, list[dict], list[dict]]:
+    """What action_ij_correct says and sets when `text` follows an IJ answer (its slots reset)."""
+    values: dict[str, Any] = {name: None for name in DOMAIN["slots"]}
+    values.update(statut=(previous or {}).get("statut"), **{PRECEDENT: previous})
+    message = {"text": text, "intent": {"name": "inform", "confidence": 0.9}, "entities": []}
+    events = [{"event": "action", "name": "action_ij_compute"}, {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": text, "parse_data": message}]
+    tracker = Tracker("test-user", values, message, events, False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionIJCorrect().run(dispatcher, tracker, DOMAIN))
+    return "\n".join(m.get("text") or "" for m in dispatcher.messages), dispatcher.messages, events
+
+
+def test_a_new_income_right_after_the_answer_recomputes_it():
+    text, _, events = correct("non, 25 000")
+    assert "34,25 €" in text and "25 000 € ÷ 730" in text  # 25 000 / 730, still 10 days
+    kept = next(e["value"] for e in events if e["name"] == PRECEDENT)
+    assert kept == {**LAST_ANSWER, "ij_revenu": 25000.0}
+
+
+def test_a_new_length_or_status_right_after_the_answer_recomputes_it():
+    text, _, _ = correct("plutôt 2 mois")
+    assert "30 000 € ÷ 730" in text and "Arrêt de 60 jours" in text and "2 342,70 €" in text
+    text, _, events = correct("non je suis artisan")
+    assert "41,10 €" in text
+    assert {"event": "slot", "name": "statut", "value": "artisan", "timestamp": None} in events
+
+
+def test_a_value_that_changes_nothing_is_not_a_correction():
+    for text, previous in (("à Lyon", LAST_ANSWER), ("30 000", LAST_ANSWER), ("non, 25 000", None)):
+        said, messages, events = correct(text, previous)
+        assert [m.get("response") for m in messages] == ["utter_inform_without_context"], text
+        assert events == []
+
+
+def test_an_impossible_amount_keeps_the_last_answer():
+    text, _, events = correct("non, 3 milliards d'euros")
+    assert "€" in text and "÷ 730" not in text  # the amount error, no new computation
+    assert events == []
 
 
 # --- the Rasa data of the calculator ---------------------------------------------------------------

@@ -69,6 +69,7 @@ class PlaceLexicon:
     abbreviations: dict[str, str]
     never_alone: frozenset[str]
     common_words: frozenset[str]
+    ordinary_prefixes: frozenset[str]   # "joue", "fort": ordinary words that begin a big town's name
     not_typos: frozenset[str]
 
 
@@ -135,6 +136,7 @@ def _load_lexicon() -> tuple[PlaceLexicon, dict]:
         abbreviations={name_key(k): name_key(v) for k, v in data["abreviations"].items()},
         never_alone=_folded_set(data["jamais_seuls"]),
         common_words=_folded_set(data["mots_courants"]) | _domain_words(),
+        ordinary_prefixes=_folded_set(data["debuts_courants"]),
         not_typos=_folded_set(data["pas_des_fautes"]) | _domain_words(),
     )
     return lexicon, data

@@ -36,6 +36,8 @@ _NONE, _WEAK, _STRONG = 0, 1, 2
 # Cues, by increasing weight: a weak hint, a preposition of place, a word announcing a place.
 _PREPOSITION, _ANNOUNCED = 2, 3
 _NOT_PREFIXES = frozenset({"saint", "sainte", "saints", "saintes"})
+# Below this many letters, a message in capitals may just be a name ("LYON", "BOURG").
+_SHOUTING_MIN_LETTERS = 12
 _SENTENCE_END = re.compile(r"[.!?\n]\s*$")
 
 
@@ -100,6 +102,10 @@ class _Parser:
         self.tokens = _tokens(text, self.lex.abbreviations)
         self.used = [False] * len(self.tokens)
         self.mentions: list[_Mention] = []
+        # In a message typed in capitals ("J AI PERDU MA CARTE AU MARCHE"), a capital says
+        # nothing about a name: "MARCHE" is not Marché, "EN CHARGE" is not Charge.
+        letters = [char for char in text if char.isalpha()]
+        self.shouting = len(letters) >= _SHOUTING_MIN_LETTERS and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
     # --- context -----------------------------------------------------------------------
     def _previous(self, index: int) -> int:
@@ -136,9 +142,13 @@ class _Parser:
     def _residence(self, index: int) -> bool:
         return any(t.key in self.lex.residence_verbs for t in self.tokens[max(0, index - 3):index])
 
+    def _has_capital(self, index: int) -> bool:
+        return self.tokens[index].raw[:1].isupper() and not self.shouting
+
     def _capitalised(self, index: int) -> bool:
+        """Written with a capital inside a sentence, not at its start."""
         token = self.tokens[index]
-        if not token.raw[:1].isupper() or index == 0:
+        if not self._has_capital(index) or index == 0:
             return False
         return not _SENTENCE_END.search(self.text[: token.start])
 
@@ -212,26 +222,35 @@ class _Parser:
 
     def _name_strength(self, start: int, end: int, core: list[str], population: int, is_area: bool) -> int:
         ordinary = self.lex.common_words | self.lex.never_alone | self.lex.fillers | self.lex.articles
+        cue = self._cue(start)
         if len(core) > 1:
-            # "Indre-et-Loire" is made of ordinary words but is nothing else than a place.
-            return _WEAK if all(w in ordinary for w in core) and not is_area else _STRONG
+            # "Indre-et-Loire" is made of ordinary words but is nothing else than a place;
+            # "entre deux patients" is not Entre-Deux (La Réunion) unless announced as one.
+            if is_area or not all(w in ordinary for w in core):
+                return _STRONG
+            if cue == _PREPOSITION and len(core) >= 3:
+                return _STRONG  # "à bourg en bresse": a sequence that long is no accident
+            return self._ordinary_name_strength(start, end, cue, first=end - len(core))
         word = core[0]
         if word in self.lex.never_alone or word.isdigit():
             return _NONE
-        cue = self._cue(start)
-        if word in self.lex.common_words or word in self.lex.fillers:
-            # "c'est cher" is not the Cher, "en charge" is not Charge (Indre-et-Loire): an
-            # ordinary word is a place after "j'habite" or "ville de", after a preposition
-            # when written with a capital ("à Orange"), or as the whole answer.
-            first = end - 1  # the name itself, after any article ("la Réunion")
-            if cue == _ANNOUNCED or (cue == _PREPOSITION and self.tokens[first].raw[:1].isupper()):
-                return _STRONG
-            return _STRONG if self._alone(start, end) and self._bare(start) else _WEAK
+        if word in self.lex.common_words or word in self.lex.fillers or word in self.lex.ordinary_prefixes:
+            # "c'est cher" is not the Cher, "en charge" is not Charge (Indre-et-Loire), "qui
+            # joue" is not Joué-lès-Tours.
+            return self._ordinary_name_strength(start, end, cue, first=end - 1)
         if cue >= _PREPOSITION or self._alone(start, end):
             return _STRONG
         if cue == _WEAK or self._capitalised(start) or is_area or population >= ANYWHERE_MIN_POPULATION:
             return _STRONG
         return _WEAK
+
+    def _ordinary_name_strength(self, start: int, end: int, cue: int, first: int) -> int:
+        """A name made of ordinary words is a place after "j'habite" or "ville de", after a
+        preposition when written with a capital ("à Orange", "à Entre-Deux"), or as the
+        whole answer. `first` is the name's first word, after any article ("la Réunion")."""
+        if cue == _ANNOUNCED or (cue == _PREPOSITION and self._has_capital(first)):
+            return _STRONG
+        return _STRONG if self._alone(start, end) and self._bare(start) else _WEAK
 
     def find_names(self, sizes: range) -> None:
         n = len(self.tokens)
@@ -303,11 +322,11 @@ class _Parser:
     def _is_amount(self, index: int) -> bool:
         token = self.tokens[index]
         after = self.text[token.end:token.end + 3]
-        if re.match(r"\s*[€$%]", after) or re.match(r"[.,/:]\d", after) or re.match(r"\s*[kK]€?", after):
+        if re.match(r"\s*[€$%]", after) or re.match(r"[-.,/:]\d", after) or re.match(r"\s*[kK]€?", after):
             return True
         before = self.text[max(0, token.start - 2):token.start]
-        if re.search(r"\d[.,/:]$", before) or "€" in before:
-            return True
+        if re.search(r"\d[-.,/:]$", before) or "€" in before or before.endswith("+"):
+            return True  # "12/05", "36-48", "+33" (a country code)
         nxt = index + 1
         if nxt < len(self.tokens):
             following = self.tokens[nxt]

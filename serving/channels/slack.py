@@ -9,11 +9,14 @@ Changes from `rasa.core.channels.slack`:
   (serving/channels/user_input.py); button clicks come signed by Slack with our own values;
 - as on the REST channel, text is cleaned and cut (serving/input_guard.py) and a turn that
   fails (action server, tracker store down) is still answered (serving/turn_guard.py);
+- a shared file is answered (the assistant reads text only), and the text sent with it, if
+  any, is read as a message;
 - the API address can be changed (`api_url`, for tests).
 """
 from __future__ import annotations
 
 import html
+import logging
 import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -24,9 +27,11 @@ from sanic.request import Request
 from slack_sdk.web.async_client import AsyncWebClient
 
 from serving.channels.formatting import slack_mrkdwn, split_text
-from serving.channels.user_input import neutralise_command
+from serving.channels.user_input import ATTACHMENT_NOT_READ, ATTACHMENT_WITH_TEXT, neutralise_command
 from serving.input_guard import guard_input
 from serving.turn_guard import guard_turn
+
+logger = logging.getLogger(__name__)
 
 # Block Kit limits: section text, elements of one actions block, button label.
 SECTION_LIMIT = 2500
@@ -87,6 +92,30 @@ class SlackChannel(SlackInput):
         channel = super().from_credentials(credentials)
         channel.api_url = (credentials or {}).get("api_url")
         return channel
+
+    @staticmethod
+    def _is_user_message(slack_event: Dict[Text, Any]) -> bool:
+        """Rasa's test, plus a file shared without a word (Rasa would skip it unanswered)."""
+        event = slack_event.get("event") or {}
+        if event.get("type") == "message" and event.get("files") and not event.get("bot_id"):
+            return True
+        return SlackInput._is_user_message(slack_event)
+
+    async def process_message(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                              text: Text, sender_id: Optional[Text], metadata: Optional[Dict]) -> Any:
+        """A shared file is answered here (the assistant reads text only); its text, if any, goes on."""
+        body = request.json if request.content_type.startswith("application/json") else None
+        event = (body or {}).get("event") or {}
+        if event.get("files") and not request.headers.get(self.retry_num_header):
+            channel = self.get_output_channel((metadata or {}).get("out_channel"),
+                                              (metadata or {}).get("thread_id") if self.use_threads else None)
+            try:
+                await channel.send_text_message(sender_id or "", ATTACHMENT_WITH_TEXT if text.strip() else ATTACHMENT_NOT_READ)
+            except Exception as error:  # Slack unreachable: the text's turn still goes on
+                logger.warning(f"Slack: could not answer a shared file: {error}")
+            if not text.strip():
+                return response.text("")
+        return await super().process_message(request, on_new_message, text, sender_id, metadata)
 
     @staticmethod
     def _sanitize_user_message(text: Text, uids_to_remove: Optional[List[Text]]) -> Text:

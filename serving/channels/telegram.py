@@ -8,6 +8,8 @@ Changes from `rasa.core.channels.telegram`:
   the button payload; a click is only accepted with data found on the keyboard of the message
   it comes from, so a modified client cannot send its own `/intent{...}`;
 - typed text starting with "/" never forces an intent (serving/channels/user_input.py);
+- a photo, document or voice message is answered (the assistant reads text only), and the
+  text typed with it, if any, is read as a message;
 - the API address can be changed (`api_url`, for a local Bot API server or tests);
 - as on the REST channel, text is cleaned and cut (serving/input_guard.py) and a turn that
   fails (action server, tracker store down) is still answered (serving/turn_guard.py);
@@ -33,7 +35,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from serving.channels.formatting import split_text, telegram_html
-from serving.channels.user_input import neutralise_command
+from serving.channels.user_input import ATTACHMENT_NOT_READ, ATTACHMENT_WITH_TEXT, neutralise_command
 from serving.input_guard import guard_input
 from serving.turn_guard import guard_turn
 
@@ -48,6 +50,9 @@ CALLBACK_DATA_LIMIT = 64
 # Callback data standing for "the title of this button", used when a payload is too long.
 _TITLE_MARKER = re.compile(r"^#\d+$")
 UPDATES = ["message", "edited_message", "callback_query"]
+# What a user can send instead of text (a location is read: it is a place).
+ATTACHMENTS = frozenset({"photo", "document", "voice", "audio", "video", "video_note", "sticker", "animation",
+                         "contact", "poll", "dice"})
 KEYBOARD_ONLY_TEXT = "Choisissez :"
 
 
@@ -160,7 +165,14 @@ class TelegramChannel(TelegramInput):
         location = message.get("location")
         if location:
             return message, '{{"lng":{0}, "lat":{1}}}'.format(location["longitude"], location["latitude"])
+        if message.get("caption"):  # the text typed with a photo or a document
+            return message, neutralise_command(message["caption"]) or None
         return message, None
+
+    @staticmethod
+    def has_attachment(update: Dict[Text, Any]) -> bool:
+        message = update.get("message") or update.get("edited_message") or {}
+        return any(message.get(kind) for kind in ATTACHMENTS)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         telegram_webhook = Blueprint("telegram_webhook", __name__)
@@ -204,6 +216,11 @@ class TelegramChannel(TelegramInput):
                     await out_channel.answer_callback_query(query["id"])
                 except (TelegramAPIError, OSError) as error:
                     logger.warning(f"Telegram: answerCallbackQuery failed: {error}")
+            if sender_id is not None and self.has_attachment(update):
+                try:  # answered here: the text-only model has nothing to read in a photo
+                    await out_channel.send_text_message(str(sender_id), ATTACHMENT_WITH_TEXT if text else ATTACHMENT_NOT_READ)
+                except (TelegramAPIError, OSError) as error:
+                    logger.warning(f"Telegram: could not answer an attachment: {error}")
             if text is None or sender_id is None:
                 return response.text("success")
             try:

@@ -44,3 +44,15 @@ def neutralise_command(text: str) -> str:
         return rest
     word = match.group("word")
     return f"{COMMAND_WORDS.get(word.lower(), word)} {match.group('rest').strip()}".strip()
+
+
+# Photos, documents, voice messages…: the assistant reads text only. Without an answer the
+# user would wait for nothing, and a photo of a carte Vitale or an attestation is personal
+# data they should not be sending here. The only home of these texts (Telegram and Slack).
+ATTACHMENT_NOT_READ = (
+    "Je ne lis que les messages écrits : je ne peux ouvrir ni les photos, ni les documents, ni "
+    "les messages vocaux. Écrivez-moi votre question en quelques mots. Et n'envoyez pas ici de "
+    "document avec vos données personnelles (carte Vitale, attestation, RIB…) : je n'en ai pas "
+    "besoin pour vous répondre."
+)
+ATTACHMENT_WITH_TEXT = "Je ne peux pas ouvrir la pièce jointe : je réponds seulement à votre texte."
