@@ -14,7 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.corrections import read_correction, remember
+from actions.corrections import SAME_ANSWER, not_a_correction, read_correction, remember
 from assistant.agency.cases import parse_case
 from assistant.agency.directory import find_contacts, needs_departement, needs_status, render
 from assistant.agency.geography import geography
@@ -221,9 +221,12 @@ class ActionAgencyCorrect(Action):
         return "action_agency_correct"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        corrected, changes = await read_correction(ValidateAgencyForm(), dispatcher, tracker, domain, PRECEDENT)
+        corrected, changes, given = await read_correction(ValidateAgencyForm(), dispatcher, tracker, domain, PRECEDENT)
         if not changes:
-            return []
+            departement = corrected.get_slot(DEPARTEMENT) if DEPARTEMENT in given else None
+            same = ({"response": "utter_agency_same_departement", "departement": geography().departements[departement].label}
+                    if departement else SAME_ANSWER)
+            return not_a_correction(dispatcher, tracker, domain, given, same)
         if corrected.get_slot(DEPARTEMENT) is None and corrected.get_slot(CANDIDATES):
             ActionAskAgencyDepartement().run(dispatcher, corrected, domain)
             return [SlotSet(CANDIDATES, corrected.get_slot(CANDIDATES))]

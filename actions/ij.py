@@ -21,7 +21,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.corrections import read_correction, remember
+from actions.corrections import SAME_ANSWER, not_a_correction, read_correction, remember
 from assistant.ij import (AmountError, IJRequest, MicroActivity, compute, load_params, parse_activity, parse_caisse,
                           parse_hospitalisation, parse_incomes, parse_leave_date, parse_leave_days, parse_retired,
                           parse_therapeutic_part_time, render_answer)
@@ -314,9 +314,9 @@ class ActionIJCorrect(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[Dict[Text, Any]]:
-        corrected, changes = await read_correction(ValidateIJForm(), dispatcher, tracker, domain, PRECEDENT)
+        corrected, changes, given = await read_correction(ValidateIJForm(), dispatcher, tracker, domain, PRECEDENT)
         if not changes:
-            return []
+            return not_a_correction(dispatcher, tracker, domain, given, SAME_ANSWER)
         if corrected.get_slot(REVENU) is None and any(e["name"] == REVENU for e in changes):
             return []  # an impossible amount: the extractor has said why; the last answer stands
         return [SlotSet(STATUT, corrected.get_slot(STATUT))] + answer(dispatcher, corrected)

@@ -22,12 +22,14 @@ from assistant.statuses import parse_status
 from assistant.text import fold, words
 
 # Words that carry no request around a value: pronouns and verbs of "je suis / j'habite",
-# prepositions, hedges ("plutôt", "environ"), and the units and nouns an answer names
-# ("35 000 euros de chiffre d'affaires", "10 jours d'arrêt").
+# prepositions, hedges ("plutôt", "environ"), the words of a correction ("je me suis trompé,
+# c'est Roubaix"), and the units and nouns an answer names ("35 000 euros de chiffre
+# d'affaires", "10 jours d'arrêt").
 FILLERS = frozenset("""
     je j moi suis sommes es est c ce on habite habitons vis vit reside travaille bosse exerce installe installee
     a au aux dans le la les l en de d du des un une vers pres sur cote et
     non oui plutot environ autour approximativement presque pile peu pres quasiment bah ben euh alors voila
+    pardon desole desolee oups correction erreur me trompe trompee fait finalement mais pas
     par mois an ans annee annees net nets brut bruts euros euro eur k e
     dernier derniere derniers passe passee cette
     jour jours j jr jrs journee journees semaine semaines sem demi demie depuis

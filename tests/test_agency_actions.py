@@ -137,10 +137,10 @@ def test_answer_then_reset():
 LAST_ANSWER = {DEPARTEMENT: "83", STATUT: "artisan", "caisse": "regime_general"}
 
 
-def correct(text, previous=LAST_ANSWER, candidates=None):
+def correct(text, previous=LAST_ANSWER, candidates=None, intent="inform"):
     """What action_agency_correct says and sets when `text` follows an agency answer."""
     slots = {STATUT: (previous or {}).get(STATUT), PRECEDENT: previous, CANDIDATES: candidates}
-    tracker = make_tracker(text, slots, intent="inform")
+    tracker = make_tracker(text, slots, intent=intent)
     tracker.events = [{"event": "action", "name": "action_agency_answer"}, {"event": "action", "name": "action_listen"},
                       {"event": "user", "text": text}]
     dispatcher = CollectingDispatcher()
@@ -168,11 +168,24 @@ def test_an_ambiguous_place_is_asked_then_the_click_answers():
     assert "La Réunion (974)" in messages[0]["text"] and slots[PRECEDENT][DEPARTEMENT] == "974"
 
 
+def test_an_unsure_message_that_changes_the_place_is_a_correction():
+    messages, slots = correct("je me suis trompé de ville, c'est à Roubaix en fait", intent="nlu_fallback")
+    assert "Nord (59)" in messages[0]["text"] and slots[PRECEDENT][DEPARTEMENT] == "59"
+    messages, slots = correct("je comprends rien", intent="nlu_fallback")
+    assert [m.get("response") for m in messages] == ["utter_default"] and slots == {}
+
+
 def test_a_value_that_changes_nothing_is_not_a_correction():
-    for text, previous in (("30 000 €", LAST_ANSWER), ("à Toulon", LAST_ANSWER), ("non, à Nancy", None)):
+    for text, previous in (("30 000 €", LAST_ANSWER), ("non, à Nancy", None)):
         messages, slots = correct(text, previous)
         assert [m.get("response") for m in messages] == ["utter_inform_without_context"], text
         assert slots == {}
+
+
+def test_another_town_of_the_same_departement_keeps_the_answer():
+    messages, slots = correct("non je me suis trompé c'est Hyères")  # the answer was for the Var (Toulon)
+    assert messages == [{**messages[0], "response": "utter_agency_same_departement", "departement": "Var (83)"}]
+    assert slots == {}
 
 
 def test_answer_for_one_theme_and_a_liberal_section():

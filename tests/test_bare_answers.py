@@ -24,6 +24,8 @@ def test_most_training_answers_are_recognised():
 @pytest.mark.parametrize("text", [
     "je suis plombier", "infirmière libérale", "dans le 59", "à Nice 06000", "12 jours d'arrêt",
     "un mois et demi", "environ 30 000 € par an", "non, plutôt 22 000",
+    # corrections
+    "non je me suis trompé c'est Roubaix", "pardon, 25 000", "désolée, en fait 3 semaines", "oups erreur, artisan",
 ])
 def test_values_alone_are_answers(text):
     assert is_bare_answer(text)

@@ -62,3 +62,12 @@ def test_agency_answer_corrected_right_after(stack, sender):
     assert "var" in fold(reply_text(stack.say(sender, "artisan à Toulon, quelle est mon agence ?")))
     text = fold(reply_text(stack.say(sender, "non, à Nancy")))
     assert "meurthe-et-moselle" in text and "var (83)" not in text
+
+
+def test_unsure_follow_up_questions_after_an_answer(stack, sender):
+    stack.say(sender, "je suis kiné libéral, arrêt de 15 jours, 45 000 euros de revenus")
+    text = reply_text(stack.say(sender, "et si j'étais hospitalisé ?"))
+    assert "61,64 €" in text and "une hospitalisation n'y change rien" in text
+    stack.say(sender, "quelle urssaf pour un boulanger à Lille ?")
+    same = fold(reply_text(stack.say(sender, "non je me suis trompé c'est roubaix")))
+    assert "meme departement" in same and "nord (59)" in same

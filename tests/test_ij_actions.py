@@ -219,11 +219,11 @@ def test_answer_with_missing_information_says_so():
 LAST_ANSWER = {"statut": "commercant", "ij_revenu": 30000.0, "ij_duree": 10.0}
 
 
-def correct(text: str, previous: Optional[dict] = LAST_ANSWER) -> tuple[str, list[dict], list[dict]]:
+def correct(text: str, previous: Optional[dict] = LAST_ANSWER, intent: str = "inform") -> tuple[str, list[dict], list[dict]]:
     """What action_ij_correct says and sets when `text` follows an IJ answer (its slots reset)."""
     values: dict[str, Any] = {name: None for name in DOMAIN["slots"]}
     values.update(statut=(previous or {}).get("statut"), **{PRECEDENT: previous})
-    message = {"text": text, "intent": {"name": "inform", "confidence": 0.9}, "entities": []}
+    message = {"text": text, "intent": {"name": intent, "confidence": 0.3}, "entities": []}
     events = [{"event": "action", "name": "action_ij_compute"}, {"event": "action", "name": "action_listen"},
               {"event": "user", "text": text, "parse_data": message}]
     tracker = Tracker("test-user", values, message, events, False, None, {}, "action_listen")
@@ -248,10 +248,24 @@ def test_a_new_length_or_status_right_after_the_answer_recomputes_it():
 
 
 def test_a_value_that_changes_nothing_is_not_a_correction():
-    for text, previous in (("à Lyon", LAST_ANSWER), ("30 000", LAST_ANSWER), ("non, 25 000", None)):
+    for text, previous in (("à Lyon", LAST_ANSWER), ("non, 25 000", None)):
         said, messages, events = correct(text, previous)
         assert [m.get("response") for m in messages] == ["utter_inform_without_context"], text
         assert events == []
+    _, messages, events = correct("30 000", LAST_ANSWER)  # the income already used: the answer stands
+    assert [m.get("response") for m in messages] == ["utter_correction_unchanged"] and events == []
+
+
+def test_an_unsure_message_that_changes_an_input_is_a_correction():
+    text, _, _ = correct("et si c'est 2 mois ?", intent="nlu_fallback")
+    assert "Arrêt de 60 jours" in text and "41,10 €" in text
+    text, _, _ = correct("et si j'étais hospitalisé ?", intent="nlu_fallback")
+    assert "41,10 €" in text and "une hospitalisation n'y change rien" in text
+
+
+def test_an_unsure_message_that_changes_nothing_gets_the_usual_clarification():
+    _, messages, events = correct("je comprends rien à ce truc", intent="nlu_fallback")
+    assert [m.get("response") for m in messages] == ["utter_default"] and events == []
 
 
 def test_an_impossible_amount_keeps_the_last_answer():

@@ -159,7 +159,8 @@ def step_waiting(rule: WaitingRule, first: Optional[int], leave: dt.date, hospit
                 "(règle à confirmer auprès de votre CPAM).")
     if not rule.depends_on_length:
         assert first is not None
-        return f"Versement à partir du {ordinal(first)} jour d'arrêt ({plural(first - 1, 'jour')} de carence)."
+        same = " ; une hospitalisation n'y change rien" if hospitalisation else ""
+        return f"Versement à partir du {ordinal(first)} jour d'arrêt ({plural(first - 1, 'jour')} de carence{same})."
     long_first = ordinal(rule.first_paid_day_long_or_hospital or 0)
     general = (f"Règle pour un arrêt débutant le {date_fr(leave)} : versement à partir du {long_first} jour si l'arrêt "
                f"dure plus de {rule.long_leave_over_days} jours ou en cas d'hospitalisation, sinon à partir du "
