@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.corrections import SAME_ANSWER, not_a_correction, read_correction, remember
+from actions.user_text import form_text
 from assistant.agency.cases import parse_case
 from assistant.agency.directory import find_contacts, needs_departement, needs_status, render
 from assistant.agency.geography import geography
@@ -41,10 +42,6 @@ MAX_BUTTONS = 6
 # Index the 37 000 communes when the action server starts (about a second), not during the
 # first user's turn.
 geography()
-
-
-def _text(tracker: Tracker) -> Text:
-    return (tracker.latest_message or {}).get("text") or ""
 
 
 def _status(value: Any) -> Optional[Status]:
@@ -118,7 +115,7 @@ class ValidateAgencyForm(FormValidationAction):
     # --- extraction: one parser per slot, all on the latest message ---------------------
     def extract_departement(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Dict[Text, Any]:
-        text = _text(tracker)
+        text = form_text(tracker)
         pending = [code for code in map(code_of_label, tracker.get_slot(CANDIDATES) or []) if code]
         chosen = choose_among(text, pending) if pending else None
         if chosen:
@@ -133,23 +130,23 @@ class ValidateAgencyForm(FormValidationAction):
 
     def extract_statut(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> Dict[Text, Any]:
-        found = _stated_status(_text(tracker))
+        found = _stated_status(form_text(tracker))
         return {STATUT: found.status.value} if found else {}
 
     def extract_caisse(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> Dict[Text, Any]:
-        found = _stated_status(_text(tracker))
+        found = _stated_status(form_text(tracker))
         # A new status replaces the caisse too ("artisan" after "infirmière": no CARPIMKO left).
         return {CAISSE: found.caisse} if found else {}
 
     def extract_agency_theme(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> Dict[Text, Any]:
-        theme = parse_theme(_text(tracker))
+        theme = parse_theme(form_text(tracker))
         return {THEME: theme.value} if theme else {}
 
     def extract_agency_case(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Dict[Text, Any]:
-        case = parse_case(_text(tracker))
+        case = parse_case(form_text(tracker))
         return {CASE: case.id} if case else {}
 
     # --- validation ----------------------------------------------------------------------

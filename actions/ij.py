@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.corrections import SAME_ANSWER, not_a_correction, read_correction, remember
+from actions.user_text import form_text
 from assistant.ij import (AmountError, IJRequest, MicroActivity, compute, load_params, parse_activity, parse_caisse,
                           parse_hospitalisation, parse_incomes, parse_leave_date, parse_leave_days, parse_retired,
                           parse_therapeutic_part_time, render_answer)
@@ -43,10 +44,6 @@ PRECEDENT = "ij_precedent"  # the slots of the last computed answer, for a corre
 ACTION_LISTEN = "action_listen"
 _LEAVE_WORDS = re.compile(r"\b(?:arret\w*|malade|maladie|hospitali\w*)\b")
 _CORRECTION = re.compile(r"\b(?:je\s+suis|en\s+fait|finalement|plutot|non|pas|statut|erreur|trompe)\b")
-
-
-def _text(tracker: Tracker) -> str:
-    return (tracker.latest_message or {}).get("text") or ""
 
 
 def _is_new_user_turn(tracker: Tracker) -> bool:
@@ -117,7 +114,7 @@ class ValidateIJForm(FormValidationAction):
     # --- extraction: one parser per slot, None/{} when the message says nothing about it -------
 
     def extract_statut(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        text = _text(tracker)
+        text = form_text(tracker)
         match = parse_status(text)
         if match is None:
             # the status lexicon wants "je suis retraité"; the question invites a bare "retraité"
@@ -133,7 +130,7 @@ class ValidateIJForm(FormValidationAction):
     def extract_ij_activite(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Dict[Text, Any]:
         statut = tracker.get_slot(STATUT)
-        activity = parse_activity(_text(tracker))
+        activity = parse_activity(form_text(tracker))
         if activity is None:
             return {}
         if statut in (Status.MICRO_ENTREPRENEUR.value, Status.RETRAITE.value):
@@ -150,7 +147,7 @@ class ValidateIJForm(FormValidationAction):
         statut = tracker.get_slot(STATUT)
         if statut not in (Status.PROFESSION_LIBERALE.value, Status.MICRO_ENTREPRENEUR.value):
             return {}
-        caisse = parse_caisse(_text(tracker))
+        caisse = parse_caisse(form_text(tracker))
         if caisse is None:
             return {}
         if caisse == CAISSE_UNKNOWN and tracker.get_slot("requested_slot") != CAISSE:
@@ -163,7 +160,7 @@ class ValidateIJForm(FormValidationAction):
                           domain: DomainDict) -> Dict[Text, Any]:
         expecting = tracker.get_slot("requested_slot") == REVENU
         try:
-            incomes = parse_incomes(_text(tracker), expecting=expecting)
+            incomes = parse_incomes(form_text(tracker), expecting=expecting)
         except AmountError as error:
             dispatcher.utter_message(text=amount_error_message(error.kind, MAX_AMOUNT))
             return {REVENU: None, REVENUS: None}
@@ -173,11 +170,11 @@ class ValidateIJForm(FormValidationAction):
         return {REVENU: float(average), REVENUS: [float(v) for v in incomes] if len(incomes) > 1 else None}
 
     def extract_ij_duree(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        days = parse_leave_days(_text(tracker))
+        days = parse_leave_days(form_text(tracker))
         return {DUREE: float(days)} if days else {}
 
     def extract_ij_date(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        text = _text(tracker)
+        text = form_text(tracker)
         if tracker.get_slot("requested_slot") == REVENU and not _LEAVE_WORDS.search(fold(text)):
             return {}  # a year in the answer about incomes is the year of an income
         day = parse_leave_date(text)
@@ -185,16 +182,16 @@ class ValidateIJForm(FormValidationAction):
 
     def extract_ij_hospitalisation(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                    domain: DomainDict) -> Dict[Text, Any]:
-        said = parse_hospitalisation(_text(tracker))
+        said = parse_hospitalisation(form_text(tracker))
         return {} if said is None else {HOSPITALISATION: said}
 
     def extract_ij_tpt(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        said = parse_therapeutic_part_time(_text(tracker))
+        said = parse_therapeutic_part_time(form_text(tracker))
         return {} if said is None else {TPT: said}
 
     def extract_ij_retraite(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Dict[Text, Any]:
-        said = parse_retired(_text(tracker))
+        said = parse_retired(form_text(tracker))
         return {} if said is None else {RETRAITE: said}
 
     # --- validation: values may also come from buttons or other mappings ---------------------

@@ -216,3 +216,13 @@ def test_a_pension_question_does_not_make_the_user_retired():
     assert slots[THEME] == "retraite"
     slots, _ = validate("je suis retraité, quelle est ma CPAM ?")
     assert slots[STATUT] == "retraite" and slots[THEME] == "sante"
+
+
+def test_a_click_on_a_clarification_button_reads_the_question_it_answers():
+    tracker = make_tracker("/ask_agency", intent="ask_agency")
+    tracker.events = [{"event": "user", "text": "boulanger à Metz, je dépends de qui"},
+                      {"event": "action", "name": "action_clarify"}, {"event": "action", "name": "action_listen"},
+                      {"event": "user", "text": "/ask_agency"}, {"event": "action", "name": "agency_form"}]
+    events = asyncio.run(ValidateAgencyForm().run(CollectingDispatcher(), tracker, DOMAIN))
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots[DEPARTEMENT] == "57" and slots[STATUT] == "artisan" and slots["requested_slot"] is None

@@ -71,3 +71,14 @@ def test_unsure_follow_up_questions_after_an_answer(stack, sender):
     stack.say(sender, "quelle urssaf pour un boulanger à Lille ?")
     same = fold(reply_text(stack.say(sender, "non je me suis trompé c'est roubaix")))
     assert "meme departement" in same and "nord (59)" in same
+
+
+def test_clicking_a_clarification_button_keeps_what_the_question_said(stack, sender):
+    messages = stack.say(sender, "je suis artisan et je vais etre arreté 3 semaines")
+    offered = [b["payload"] for m in messages for b in m.get("buttons") or [] if b.get("payload") == "/ask_ij"]
+    if offered:  # the model hesitated and offered the calculator: the user clicks it
+        messages = stack.say(sender, offered[0])
+    asked = fold(reply_text(messages))
+    assert "revenu" in asked and "statut" not in asked  # the status was in the question
+    text = reply_text(stack.say(sender, "28 000"))
+    assert "Arrêt de 21 jours" in text

@@ -79,7 +79,6 @@ def test_micro_entrepreneur_is_asked_the_activity_first():
     assert slots["requested_slot"] == "ij_activite"
     slots, _ = validate("vente de marchandises", slots={"statut": "micro_entrepreneur"}, requested="ij_activite")
     assert slots["ij_activite"] == "vente"
-    assert slots["requested_slot"] == "ij_revenu"
 
 
 def test_activity_given_to_the_status_question_is_kept_and_the_status_asked_again():
@@ -89,7 +88,6 @@ def test_activity_given_to_the_status_question_is_kept_and_the_status_asked_agai
     assert any("vente de marchandises" in m and "statut" in m for m in messages)
     slots, messages = validate("micro-entrepreneur", slots={"ij_activite": "vente"}, requested="statut")
     assert slots["statut"] == "micro_entrepreneur"
-    assert slots["requested_slot"] == "ij_revenu"  # the activity is not asked a second time
     assert messages == []
 
 
@@ -176,6 +174,28 @@ def test_validate_methods_reject_unknown_values():
     assert form.validate_ij_caisse("CARMF", dispatcher, tracker, DOMAIN) == {"ij_caisse": "CARMF"}
     assert form.validate_ij_revenu(-3, dispatcher, tracker, DOMAIN)["ij_revenu"] is None
     assert form.validate_ij_revenu(30000, dispatcher, tracker, DOMAIN) == {"ij_revenu": 30000.0}
+
+
+def test_a_click_on_a_clarification_button_reads_the_question_it_answers():
+    """"je suis artisan, arrêté 3 semaines" got "vouliez-vous dire…" buttons; the click on the
+    IJ one must not make the form ask again for the status."""
+
+    def slots_after_click(offered_by: str) -> dict:
+        events = [{"event": "action", "name": "action_listen"},
+                  {"event": "user", "text": "je suis artisan et je vais être arrêté 3 semaines"},
+                  {"event": "action", "name": offered_by}, {"event": "bot", "text": "Vouliez-vous dire…"},
+                  {"event": "action", "name": "action_listen"}, {"event": "user", "text": "/ask_ij"},
+                  {"event": "action", "name": "ij_form"}]
+        values: dict[str, Any] = {name: None for name in DOMAIN["slots"]}
+        message = {"text": "/ask_ij", "intent": {"name": "ask_ij", "confidence": 1.0}, "entities": []}
+        tracker = Tracker("test-user", values, message, events, False, None, {"name": "ij_form"}, "ij_form")
+        found = asyncio.run(ValidateIJForm().run(CollectingDispatcher(), tracker, DOMAIN))
+        return {e["name"]: e["value"] for e in found if e["event"] == "slot" and e["value"] is not None}
+
+    slots = slots_after_click("action_clarify")
+    assert slots["statut"] == "artisan" and slots["ij_duree"] == 21.0
+    # The same click in the help menu (no clarification before it) reads nothing.
+    assert slots_after_click("action_help") == {}
 
 
 # --- the answer ---------------------------------------------------------------------------------
