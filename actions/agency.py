@@ -25,6 +25,8 @@ from assistant.statuses import Status, StatusMatch, parse_status
 from assistant.text import fold, words
 
 DEPARTEMENT = "departement"
+FORM = "agency_form"
+TOOL_INTENT = "ask_agency"
 STATUT = "statut"          # shared with the IJ form
 CAISSE = "caisse"          # CNAVPL section / "CNBF" / "regime_general", found with the status
 THEME = "agency_theme"

@@ -34,6 +34,7 @@ from assistant.statuses import Status, parse_status
 from assistant.text import fold
 
 FORM = "ij_form"
+TOOL_INTENT = "ask_ij"
 STATUT = "statut"  # shared with the agency form: kept after the answer
 ACTIVITE, CAISSE, REVENU, REVENUS = "ij_activite", "ij_caisse", "ij_revenu", "ij_revenus"
 DUREE, DATE, HOSPITALISATION, TPT, RETRAITE = "ij_duree", "ij_date", "ij_hospitalisation", "ij_tpt", "ij_retraite"

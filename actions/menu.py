@@ -31,10 +31,11 @@ def button(title: Text, intent: Text, entities: Optional[Dict[Text, Text]] = Non
     return {"title": title, "payload": payload}
 
 
-def candidates(tracker: Tracker) -> List[Dict[Text, Any]]:
-    """The intents the classifier hesitated between, best first, that have a title."""
+def candidates(message: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    """The intents the classifier hesitated between for `message` (parse data), best first,
+    that have a title: the "vouliez-vous dire…" buttons."""
     found = []
-    for item in tracker.latest_message.get("intent_ranking") or []:
+    for item in message.get("intent_ranking") or []:
         name, confidence = item.get("name"), item.get("confidence") or 0.0
         if confidence < MIN_CANDIDATE_CONFIDENCE or len(found) >= MAX_CANDIDATES:
             continue
@@ -83,7 +84,7 @@ class ActionClarify(Action):
         return "action_clarify"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        found = candidates(tracker)
+        found = candidates(tracker.latest_message or {})
         if found:
             buttons = [button(c["title"], c["intent"]) for c in found]
             buttons.append(button("Autre chose", "help"))

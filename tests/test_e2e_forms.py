@@ -82,3 +82,31 @@ def test_clicking_a_clarification_button_keeps_what_the_question_said(stack, sen
     assert "revenu" in asked and "statut" not in asked  # the status was in the question
     text = reply_text(stack.say(sender, "28 000"))
     assert "Arrêt de 21 jours" in text
+
+
+def test_typing_values_instead_of_clicking_a_clarification_button(stack, sender):
+    messages = stack.say(sender, "je suis artisan et je vais etre arreté 3 semaines")
+    if "/ask_ij" in [b.get("payload") for m in messages for b in m.get("buttons") or []]:
+        text = reply_text(stack.say(sender, "environ 28000 par an"))  # typed instead of a click
+    else:  # the model went straight to the calculator, which asks the income
+        text = reply_text(stack.say(sender, "28000"))
+    assert "Arrêt de 21 jours" in text and "28 000 € ÷ 730" in text
+
+
+def test_values_typed_after_the_buttons_start_the_form_for_what_is_missing(stack, sender):
+    """The "vouliez-vous dire…" turn is written into the conversation (the model's hesitation on
+    a given sentence is not stable across trainings); the rest is the real stack."""
+    stack.say(sender, "bonjour")
+    ranking = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "ask_ij", "confidence": 0.28},
+               {"name": "faq_sante_arret_travail", "confidence": 0.25}]
+    question = {"text": "je vais être arrêté 3 semaines", "intent": {"name": "nlu_fallback", "confidence": 0.3},
+                "intent_ranking": ranking, "entities": []}
+    stack.post(f"/conversations/{sender}/tracker/events", [
+        {"event": "user", "text": question["text"], "parse_data": question},
+        {"event": "action", "name": "action_clarify"},
+        {"event": "bot", "text": "Je ne suis pas sûr d'avoir bien compris."},
+        {"event": "action", "name": "action_listen"}])
+    asked = fold(reply_text(stack.say(sender, "28 000 €")))
+    assert "statut" in asked  # the income and the length are kept, the status is asked
+    text = reply_text(stack.say(sender, "artisan"))
+    assert "28 000 € ÷ 730" in text and "Arrêt de 21 jours" in text
