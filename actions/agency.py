@@ -202,6 +202,13 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType
             remember(tracker, list(EXTRACTED_SLOTS), PRECEDENT)]
 
 
+def answer_from_copy(dispatcher: CollectingDispatcher, copy: Tracker) -> List[EventType]:
+    """`answer` computed on a copy of the conversation (a correction, values typed after the
+    buttons): `answer` keeps the status and its caisse rather than setting them, so the ones
+    read on the copy are set in the conversation too."""
+    return [SlotSet(slot, copy.get_slot(slot)) for slot in (STATUT, CAISSE)] + answer(dispatcher, copy)
+
+
 class ActionAgencyAnswer(Action):
     def name(self) -> Text:
         return "action_agency_answer"
@@ -229,5 +236,4 @@ class ActionAgencyCorrect(Action):
         if corrected.get_slot(DEPARTEMENT) is None and corrected.get_slot(CANDIDATES):
             ActionAskAgencyDepartement().run(dispatcher, corrected, domain)
             return [SlotSet(CANDIDATES, corrected.get_slot(CANDIDATES))]
-        kept = [SlotSet(slot, corrected.get_slot(slot)) for slot in (STATUT, CAISSE)]
-        return kept + answer(dispatcher, corrected)
+        return answer_from_copy(dispatcher, corrected)

@@ -295,6 +295,13 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text
     return events + [remember(tracker, [STATUT] + IJ_SLOTS, PRECEDENT)]
 
 
+def answer_from_copy(dispatcher: CollectingDispatcher, copy: Tracker) -> List[Dict[Text, Any]]:
+    """`answer` computed on a copy of the conversation (a correction, values typed after the
+    buttons): `answer` keeps the status rather than setting it, so the one read on the copy is
+    set in the conversation too."""
+    return [SlotSet(STATUT, copy.get_slot(STATUT))] + answer(dispatcher, copy)
+
+
 class ActionIJCompute(Action):
     def name(self) -> Text:
         return "action_ij_compute"
@@ -317,4 +324,4 @@ class ActionIJCorrect(Action):
             return not_a_correction(dispatcher, tracker, domain, given, SAME_ANSWER)
         if corrected.get_slot(REVENU) is None and any(e["name"] == REVENU for e in changes):
             return []  # an impossible amount: the extractor has said why; the last answer stands
-        return [SlotSet(STATUT, corrected.get_slot(STATUT))] + answer(dispatcher, corrected)
+        return answer_from_copy(dispatcher, corrected)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -25,7 +25,7 @@ from actions.user_text import clarified_question
 def _start_ij(dispatcher: CollectingDispatcher, tracker: Tracker, found: List[EventType]) -> List[EventType]:
     if ij.request_from_slots(tracker) is None:
         return found + [FollowupAction(ij.FORM)]
-    return [SlotSet(ij.STATUT, tracker.get_slot(ij.STATUT))] + ij.answer(dispatcher, tracker)
+    return ij.answer_from_copy(dispatcher, tracker)
 
 
 async def _start_agency(dispatcher: CollectingDispatcher, tracker: Tracker, found: List[EventType],
@@ -33,8 +33,7 @@ async def _start_agency(dispatcher: CollectingDispatcher, tracker: Tracker, foun
     required = await agency.ValidateAgencyForm().required_slots([], dispatcher, tracker, domain)
     if any(tracker.get_slot(slot) is None for slot in required):
         return found + [FollowupAction(agency.FORM)]
-    kept = [SlotSet(slot, tracker.get_slot(slot)) for slot in (agency.STATUT, agency.CAISSE)]
-    return kept + agency.answer(dispatcher, tracker)
+    return agency.answer_from_copy(dispatcher, tracker)
 
 
 class ActionStartOfferedTool(Action):
